@@ -1,0 +1,113 @@
+"""Our printed offline pass, "KP1": a CWT in a COSE_Sign1, zlib, base45, prefix `KP1:`.
+
+Modelled on the EU DCC pipeline; the format is specified in docs/formats.md. The claims carry a status
+(green / yellow / red), a validity window, a pass id, the holder's masked name and a holder binding
+(kiosk.core.binding) that reveals neither the full ID number nor the name.
+"""
+from __future__ import annotations
+
+import os
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import cbor2
+
+from kiosk.core import binding as holder
+from kiosk.core import cose
+from kiosk.core.envelope import base45_bytes, inflate, strip_prefix
+from kiosk.core.base45 import b45encode
+from kiosk.core.idnumber import mask_name
+from kiosk.core.verdicts import Reason, Status, Verdict, VerificationError
+
+PREFIX = "KP1:"
+FORMAT = "KP1"
+PASS_TYPE = "health-status"
+CLAIM_ISS, CLAIM_EXP, CLAIM_NBF, CLAIM_IAT, CLAIM_CTI = 1, 4, 5, 6, 7
+CLAIM_KIOSK_PASS = -71000  # private-use CWT claim holding our pass body
+F_VERSION, F_STATUS, F_MASKED_NAME, F_SALT, F_BINDING, F_TYPE = 1, 2, 3, 4, 5, 6
+DEFAULT_DAYS = 7
+
+
+@dataclass(frozen=True)
+class PassClaims:
+    issuer: str
+    issued_at: datetime
+    not_before: datetime
+    expires_at: datetime
+    pass_id: str
+    status: Status
+    masked_name: str
+    binding_salt: bytes
+    binding: bytes
+    pass_type: str = PASS_TYPE
+
+
+def new_claims(id_number: str, name: str, status: Status, now: datetime, days: int = DEFAULT_DAYS,
+               issuer: str = "CN-DEMO", pass_id: str | None = None, salt: bytes | None = None) -> PassClaims:
+    salt = salt or os.urandom(holder.SALT_BYTES)
+    now = now.astimezone(timezone.utc).replace(microsecond=0)
+    return PassClaims(
+        issuer=issuer, issued_at=now, not_before=now, expires_at=now + timedelta(days=days),
+        pass_id=pass_id or os.urandom(12).hex(), status=Status(status), masked_name=mask_name(name),
+        binding_salt=salt, binding=holder.holder_binding(id_number, salt))
+
+
+def encode_claims(claims: PassClaims) -> bytes:
+    body = {F_VERSION: 1, F_STATUS: str(claims.status), F_MASKED_NAME: claims.masked_name,
+            F_SALT: claims.binding_salt, F_BINDING: claims.binding, F_TYPE: claims.pass_type}
+    return cbor2.dumps({
+        CLAIM_ISS: claims.issuer, CLAIM_IAT: _ts(claims.issued_at), CLAIM_NBF: _ts(claims.not_before),
+        CLAIM_EXP: _ts(claims.expires_at), CLAIM_CTI: bytes.fromhex(claims.pass_id), CLAIM_KIOSK_PASS: body,
+    }, canonical=True)
+
+
+def seal(claims: PassClaims, private_key: Any, kid: bytes) -> str:
+    """Sign the claims and produce the QR text."""
+    signed = cose.sign(encode_claims(claims), private_key, kid, cose.ALG_ES256)
+    return PREFIX + b45encode(zlib.compress(signed, 9))
+
+
+def open_envelope(text: str) -> cose.Sign1:
+    """Prefix, base45, zlib and COSE layers; raises VerificationError with the layer's reason."""
+    body = strip_prefix(text.strip(), PREFIX)
+    compressed = base45_bytes(body)
+    try:
+        return cose.decode_sign1(inflate(compressed))
+    except cose.CoseError as exc:
+        raise VerificationError(Verdict.INVALID, Reason.COSE_INVALID, str(exc)) from None
+
+
+def decode_claims(payload: bytes) -> PassClaims:
+    """Parse signed claims, checking every field's type and size. Call only after the signature holds."""
+    try:
+        claims = cbor2.loads(payload)
+        body = claims[CLAIM_KIOSK_PASS]
+        result = PassClaims(
+            issuer=_typed(claims[CLAIM_ISS], str), issued_at=_dt(claims[CLAIM_IAT]),
+            not_before=_dt(claims.get(CLAIM_NBF, claims[CLAIM_IAT])), expires_at=_dt(claims[CLAIM_EXP]),
+            pass_id=_typed(claims[CLAIM_CTI], bytes).hex(), status=Status(body[F_STATUS]),
+            masked_name=_typed(body.get(F_MASKED_NAME, ""), str), binding_salt=_typed(body[F_SALT], bytes),
+            binding=_typed(body[F_BINDING], bytes), pass_type=_typed(body.get(F_TYPE, PASS_TYPE), str))
+    except (KeyError, TypeError, ValueError, IndexError, cbor2.CBORDecodeError) as exc:
+        raise VerificationError(Verdict.INVALID, Reason.CLAIMS_INVALID, str(exc) or type(exc).__name__) from None
+    if len(result.masked_name) > 64 or len(result.pass_id) > 64 or len(result.binding) != holder.BINDING_BYTES:
+        raise VerificationError(Verdict.INVALID, Reason.CLAIMS_INVALID, "field out of range")
+    return result
+
+
+def _typed(value: Any, kind: type) -> Any:
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise TypeError(f"expected {kind.__name__}")
+    return value
+
+
+def _dt(value: Any) -> datetime:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2 ** 40:
+        raise TypeError("a time claim is integer seconds")
+    return datetime.fromtimestamp(value, timezone.utc)
+
+
+def _ts(value: datetime) -> int:
+    return int(value.timestamp())
