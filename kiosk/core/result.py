@@ -40,6 +40,9 @@ class VerificationResult:
     holder_binding: bytes = b""  # opaque; lets a later card tap be matched to this pass
     trust_version: int | None = None
     flags: tuple[str, ...] = ()  # e.g. ("CLOCK_SUSPECT",) when a verdict was reached under a suspect clock
+    # SHA-256 of the subject (normalised ID number for a card, pass id for a pass). In memory only: the log
+    # stores HMAC(log key, subject_digest), never this value. Not part of to_json().
+    subject_digest: bytes = b""
 
     @property
     def is_valid(self) -> bool:
