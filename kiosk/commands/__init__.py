@@ -1,0 +1,1 @@
+"""Subcommands of the `kiosk` command, one module per area (see kiosk/cli.py)."""

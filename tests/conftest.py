@@ -1,0 +1,22 @@
+"""Suite-wide fixtures: where the shared specs and test data live."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def shared_dir() -> Path:
+    """../shared beside the repo, or $KIOSK_SHARED (for worktrees elsewhere)."""
+    return Path(os.environ.get("KIOSK_SHARED") or REPO_ROOT.parent / "shared")
+
+
+@pytest.fixture
+def shared() -> Path:
+    path = shared_dir()
+    if not path.is_dir():
+        pytest.skip(f"shared test data not found at {path} (set KIOSK_SHARED to its location)")
+    return path
