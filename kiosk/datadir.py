@@ -1,12 +1,19 @@
-"""The kiosk's data directory: demo issuer keys, trust data, the status list, device identity, the log.
+"""The kiosk's data directory: pinned root keys, the installed trust bundle, the status list, the clock record.
 
 Layout (all under one folder, default $KIOSK_DATA_DIR or ~/.local/share/kiosk):
+  pinned-roots.pem        the root public key(s) this kiosk trusts bundles from (see docs/formats.md:
+                          a real deployment installs this file with the kiosk image; the demo generates one)
+  demo-root/root-key.pem  the demo root's private key (first run only when no pinned roots exist; mode 0600)
+  initial-bundle.ktb      the shipped first bundle (signed by the root) so that a first start works offline
+  trust-bundle.ktb        the installed trust bundle (replaced atomically; never by an older version)
   issuer/issuer-key.pem   demo issuer's private key (generated on first use, mode 0600; never committed)
-  trust.json              the trust store the verifier uses (public keys, revocations)
-  status-list.cose        the signed status list for the ID-card path
+  status-list.cose        the signed status list for the ID-card path (KSL1 binary, see docs/formats.md)
+  clock.json              the clock anchor: last trusted time, last accepted reading, monotonic pair
   device.json             this kiosk's id and its log-hashing key
   events.sqlite           the local event log
 Files are replaced atomically (write to a temporary file, fsync, rename) so a crash never leaves half a file.
+Called from the GUI thread at start-up and from whichever thread installs downloaded data; not thread-safe
+by itself: one writer at a time.
 """
 from __future__ import annotations
 
@@ -14,12 +21,17 @@ import json
 import os
 import secrets
 import tempfile
+import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from kiosk.core import bundle as bundlemod
+from kiosk.core import clock as clockmod
 from kiosk.core import keys as keymod
-from kiosk.core.trust import TrustStore
+from kiosk.core.trust import TrustDataError, TrustStore
+from kiosk.core.verdicts import VerificationError
 
 DEMO_ISSUER = "CN-DEMO"
 
@@ -71,7 +83,22 @@ class DataDir:
 
     @property
     def trust_path(self) -> Path:
-        return self.root / "trust.json"
+        """The installed, root-signed trust bundle (KTB1)."""
+        return self.root / "trust-bundle.ktb"
+
+    bundle_path = trust_path
+
+    @property
+    def initial_bundle_path(self) -> Path:
+        return self.root / "initial-bundle.ktb"
+
+    @property
+    def pinned_roots_path(self) -> Path:
+        return self.root / "pinned-roots.pem"
+
+    @property
+    def clock_path(self) -> Path:
+        return self.root / "clock.json"
 
     @property
     def status_list_path(self) -> Path:
@@ -82,7 +109,7 @@ class DataDir:
         return self.root / "events.sqlite"
 
     def issuer(self) -> Issuer:
-        """The demo issuer, created on first use; its public key is added to the trust store."""
+        """The demo issuer, created on first use; its public key is added to the trust bundle."""
         path = self.root / "issuer" / "issuer-key.pem"
         if path.exists():
             private_key = keymod.load_private_key_pem(path.read_bytes())
@@ -95,13 +122,109 @@ class DataDir:
             self.save_trust(trust.with_keys(issuer.issuer_key()))
         return issuer
 
+    # -- root keys -----------------------------------------------------------------------------------------
+    def pinned_roots(self) -> list[bundlemod.RootKey]:
+        """The pinned root public keys; on a first demo start, a demo root is generated and pinned."""
+        if not self.pinned_roots_path.exists():
+            self._create_demo_root()
+        return [bundlemod.RootKey.of(k) for k in _read_pem_public_keys(self.pinned_roots_path.read_bytes())]
+
+    def demo_root_key(self) -> Any | None:
+        """The demo root's private key, or None on a kiosk whose root is held offline (a real deployment)."""
+        path = self.root / "demo-root" / "root-key.pem"
+        return keymod.load_private_key_pem(path.read_bytes()) if path.exists() else None
+
+    def _create_demo_root(self) -> None:
+        private_key = keymod.new_signing_key()
+        write_atomic(self.root / "demo-root" / "root-key.pem", keymod.private_key_pem(private_key), mode=0o600)
+        write_atomic(self.pinned_roots_path, keymod.public_key_pem(private_key.public_key()).encode())
+
+    # -- trust bundle --------------------------------------------------------------------------------------
+    def trust_bundle(self) -> bundlemod.TrustBundle:
+        """The installed bundle; on first start the shipped initial bundle (or, for the demo, a new one)."""
+        roots = self.pinned_roots()
+        for path in (self.trust_path, self.initial_bundle_path):
+            if path.exists():
+                try:
+                    return bundlemod.open_bundle(path.read_bytes(), roots)
+                except VerificationError as exc:
+                    if path == self.initial_bundle_path:
+                        raise TrustDataError(f"{path.name} rejected: {exc.reason} {exc.detail}") from None
+        root_key = self.demo_root_key()
+        if root_key is None:
+            raise TrustDataError("no trust bundle installed and no initial bundle shipped")
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        signed = bundlemod.sign_bundle(bundlemod.BundleContent.from_trust(TrustStore(), 1, now), root_key)
+        write_atomic(self.initial_bundle_path, signed)
+        return self.install_bundle(signed)
+
     def trust(self) -> TrustStore:
-        if not self.trust_path.exists():
-            return TrustStore()
-        return TrustStore.from_dict(json.loads(self.trust_path.read_text(encoding="utf-8")))
+        """The trust store from the installed bundle, with the clock record's trusted time attached."""
+        bundle = self.trust_bundle()
+        anchor = self.clock_anchor()
+        floor = max((t for t in (anchor.floor, bundle.content.issued_at) if t is not None))
+        return bundle.trust_store().with_changes(trusted_time=floor)
+
+    def install_bundle(self, data: bytes) -> bundlemod.TrustBundle:
+        """Check a downloaded bundle (root signature, no rollback) and swap it in atomically."""
+        candidate = bundlemod.open_bundle(data, self.pinned_roots())
+        installed = None
+        if self.trust_path.exists():
+            try:
+                installed = bundlemod.open_bundle(self.trust_path.read_bytes(), self.pinned_roots())
+            except VerificationError:
+                installed = None  # a damaged file never blocks a valid newer bundle
+        bundlemod.check_update(installed, candidate)
+        write_atomic(self.trust_path, candidate.raw)
+        self.record_trusted_time(candidate.content.issued_at, f"bundle v{candidate.version}")
+        return candidate
 
     def save_trust(self, trust: TrustStore) -> None:
-        write_atomic(self.trust_path, json.dumps(trust.to_dict(), indent=1).encode())
+        """Demo and tests: sign `trust` as the next bundle version with the demo root and install it."""
+        root_key = self.demo_root_key()
+        if root_key is None:
+            raise TrustDataError("this kiosk holds no root key: trust changes arrive as signed bundles")
+        installed = self.trust_bundle() if self.trust_path.exists() else None
+        version = max(trust.version, installed.version if installed else 0) + 1
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        content = bundlemod.BundleContent.from_trust(trust, version, now)
+        self.install_bundle(bundlemod.sign_bundle(content, root_key))
+
+    # -- clock ---------------------------------------------------------------------------------------------
+    def clock_anchor(self) -> clockmod.ClockAnchor:
+        if not self.clock_path.exists():
+            return clockmod.ClockAnchor()
+        try:
+            data = json.loads(self.clock_path.read_text(encoding="utf-8"))
+            return clockmod.ClockAnchor(
+                trusted_time=_dt(data.get("trusted_time")), trusted_source=str(data.get("trusted_source", "")),
+                last_seen=_dt(data.get("last_seen")), wall_at=_dt(data.get("wall_at")),
+                monotonic_at=data.get("monotonic_at"), boot_id=str(data.get("boot_id", "")))
+        except (ValueError, TypeError, AttributeError):
+            return clockmod.ClockAnchor()  # a damaged record is rebuilt from the next trusted time
+
+    def save_clock_anchor(self, anchor: clockmod.ClockAnchor) -> None:
+        data = {"trusted_time": _iso(anchor.trusted_time), "trusted_source": anchor.trusted_source,
+                "last_seen": _iso(anchor.last_seen), "wall_at": _iso(anchor.wall_at),
+                "monotonic_at": anchor.monotonic_at, "boot_id": anchor.boot_id}
+        write_atomic(self.clock_path, json.dumps(data, indent=1).encode())
+
+    def record_trusted_time(self, trusted: datetime, source: str, authoritative: bool = False) -> None:
+        """A signed time (bundle, status list) or the central service's time (`authoritative`, from sync)."""
+        self.save_clock_anchor(clockmod.trust_time(self.clock_anchor(), trusted, source, authoritative=authoritative))
+
+    def clock_check(self, now: datetime) -> clockmod.ClockCheck:
+        """Judge the system clock against the record, this boot's monotonic clock included."""
+        bundle_time = self.trust_bundle().content.issued_at if self.trust_path.exists() else None
+        return clockmod.assess(now, bundle_time, trusted_time=bundle_time, anchor=self.clock_anchor(),
+                               monotonic_now=time.monotonic(), boot_id=boot_id())
+
+    def observe_clock(self, now: datetime) -> clockmod.ClockCheck:
+        """Check the clock and, when it is believable, record the reading (time stays monotonic across restarts)."""
+        check = self.clock_check(now)
+        if not check.suspect:
+            self.save_clock_anchor(clockmod.observe(self.clock_anchor(), now, time.monotonic(), boot_id()))
+        return check
 
     def device(self) -> DeviceIdentity:
         path = self.root / "device.json"
@@ -111,3 +234,27 @@ class DataDir:
             data = {"device_id": "kiosk-" + secrets.token_hex(4), "log_hash_key": secrets.token_hex(32)}
             write_atomic(path, json.dumps(data, indent=1).encode(), mode=0o600)
         return DeviceIdentity(data["device_id"], bytes.fromhex(data["log_hash_key"]))
+
+
+def boot_id() -> str:
+    """This boot's id (Linux); monotonic readings are comparable only within one boot."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
+    except OSError:
+        return ""
+
+
+def _read_pem_public_keys(data: bytes) -> list[Any]:
+    marker = b"-----END PUBLIC KEY-----"
+    blocks = [b + marker for b in data.split(marker) if b.strip()]
+    if not blocks:
+        raise TrustDataError("pinned-roots.pem holds no public key")
+    return [keymod.load_public_key_pem(b.strip()) for b in blocks]
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None

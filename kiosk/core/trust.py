@@ -6,8 +6,10 @@ the kiosk is the subject of kiosk.core.bundle.
 from __future__ import annotations
 
 import base64
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from kiosk.core.keys import IssuerKey, load_public_key_pem, public_key_pem
@@ -19,27 +21,58 @@ class TrustDataError(ValueError):
 
 @dataclass(frozen=True)
 class TrustStore:
+    """Keys and revocations, plus (when it came from a signed bundle) the bundle's times and policy settings.
+
+    A store without `expires_at` is not bundle-managed (a test fixture, a file given with --trust): no
+    freshness rule applies to it. `trusted_time` is the latest time the kiosk knows to be real (bundle issue
+    time, central-service time, its own monotonic record); a clock before it is suspect (kiosk.core.clock).
+    """
+
     keys: tuple[IssuerKey, ...] = ()
     revoked_kids: frozenset[bytes] = field(default_factory=frozenset)
     revoked_pass_ids: frozenset[str] = field(default_factory=frozenset)
     version: int = 0
+    issued_at: datetime | None = None
+    refresh_due: datetime | None = None
+    expires_at: datetime | None = None
+    grace: timedelta | None = None  # how long past refresh_due the data still counts (None: the default)
+    trusted_time: datetime | None = None
+    policy: Mapping[str, Any] = field(default_factory=dict)  # policy settings carried by the bundle
+    _by_kid: dict[bytes, list[IssuerKey]] = field(init=False, repr=False, compare=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        index: dict[bytes, list[IssuerKey]] = {}
+        for key in self.keys:
+            index.setdefault(key.kid, []).append(key)
+        object.__setattr__(self, "_by_kid", index)
 
     def keys_for(self, kid: bytes | None) -> list[IssuerKey]:
         """Every key with this kid: kids can collide, so a verifier tries each."""
         if kid is None:
             return []
-        return [k for k in self.keys if k.kid == kid]
+        return list(self._by_kid.get(kid, ()))
 
     def with_keys(self, *keys: IssuerKey) -> TrustStore:
-        return TrustStore(self.keys + tuple(keys), self.revoked_kids, self.revoked_pass_ids, self.version)
+        return self.with_changes(keys=self.keys + tuple(keys))
+
+    def with_changes(self, **changes: Any) -> TrustStore:
+        return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "version": self.version,
             "keys": [_key_to_dict(k) for k in self.keys],
             "revoked_kids": sorted(base64.b64encode(k).decode() for k in self.revoked_kids),
             "revoked_pass_ids": sorted(self.revoked_pass_ids),
         }
+        for name in ("issued_at", "refresh_due", "expires_at", "trusted_time"):
+            if getattr(self, name) is not None:
+                data[name] = getattr(self, name).isoformat()
+        if self.grace is not None:
+            data["grace_seconds"] = int(self.grace.total_seconds())
+        if self.policy:
+            data["policy"] = dict(self.policy)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TrustStore:
@@ -47,8 +80,13 @@ class TrustStore:
             keys = tuple(_key_from_dict(k) for k in data.get("keys", []))
             revoked_kids = frozenset(base64.b64decode(k) for k in data.get("revoked_kids", []))
             revoked_ids = frozenset(str(p) for p in data.get("revoked_pass_ids", []))
-            return cls(keys, revoked_kids, revoked_ids, int(data.get("version", 0)))
-        except (KeyError, TypeError, ValueError) as exc:
+            grace = data.get("grace_seconds")
+            return cls(keys, revoked_kids, revoked_ids, int(data.get("version", 0)),
+                       issued_at=_dt(data.get("issued_at")), refresh_due=_dt(data.get("refresh_due")),
+                       expires_at=_dt(data.get("expires_at")), trusted_time=_dt(data.get("trusted_time")),
+                       grace=None if grace is None else timedelta(seconds=int(grace)),
+                       policy=dict(data.get("policy") or {}))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise TrustDataError(f"unreadable trust store: {exc}") from None
 
 

@@ -9,7 +9,9 @@ from datetime import datetime, timezone
 from types import ModuleType
 
 from kiosk.core import kp1_verifier
+from kiosk.core.clock import ClockCheck
 from kiosk.core.result import VerificationResult, failure
+from kiosk.core.safeguards import guard_with_trust
 from kiosk.core.trust import TrustStore
 from kiosk.core.verdicts import Reason, Verdict, VerificationError
 
@@ -25,8 +27,16 @@ def detect_format(text: str) -> str:
     return "UNKNOWN"
 
 
-def verify_text(text: str, trust: TrustStore, now: datetime) -> VerificationResult:
-    """Verify a scanned text. Never raises: a bug in a verifier becomes TECHNICAL_ERROR, not a crash."""
+def verify_text(text: str, trust: TrustStore, now: datetime, clock: ClockCheck | None = None) -> VerificationResult:
+    """Verify a scanned text, then apply clock and trust-data freshness (kiosk.core.safeguards).
+
+    Never raises: a bug in a verifier becomes TECHNICAL_ERROR, not a crash. `clock` is the runtime clock
+    check (monotonic time, kiosk.core.clock) when the caller has one.
+    """
+    return guard_with_trust(_verify_format(text, trust, now), trust, now.astimezone(timezone.utc), clock)
+
+
+def _verify_format(text: str, trust: TrustStore, now: datetime) -> VerificationResult:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware (UTC)")
     now = now.astimezone(timezone.utc)
