@@ -1,10 +1,12 @@
-"""Verification of a tapped ID card against the local status list."""
+"""Verification of a tapped ID card against the local status list, with the list's freshness and the clock."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from kiosk.core import clock as clockmod
 from kiosk.core.card import CardIdentity
 from kiosk.core.result import VerificationResult
+from kiosk.core.safeguards import guard
 from kiosk.core.status_list import StatusList
 from kiosk.core.verdicts import Reason, Verdict
 
@@ -12,7 +14,19 @@ FORMAT = "ID_CARD"
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8))  # card validity dates are calendar dates in China
 
 
-def verify_card(card: CardIdentity, status_list: StatusList | None, now: datetime) -> VerificationResult:
+def verify_card(card: CardIdentity, status_list: StatusList | None, now: datetime,
+                clock: clockmod.ClockCheck | None = None, grace: timedelta | None = None) -> VerificationResult:
+    """The card's own validity, then its status-list entry; a stale list or suspect clock never passes silently."""
+    result = _check(card, status_list, now)
+    if status_list is None:
+        return result
+    check = clockmod.assess(now, status_list.issued_at, trusted_time=status_list.issued_at)
+    if not check.suspect and clock is not None:
+        check = clock
+    return guard(result, status_list.freshness(now, grace), check, stale_reason=Reason.STATUS_LIST_EXPIRED)
+
+
+def _check(card: CardIdentity, status_list: StatusList | None, now: datetime) -> VerificationResult:
     holder = card.holder_view()
 
     def result(verdict: Verdict, reason: Reason, **extra) -> VerificationResult:
