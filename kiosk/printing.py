@@ -1,7 +1,9 @@
 """Printable passes: the QR text as a PNG card or an A6 PDF page, with the masked name, validity and instructions.
 
 Rendered with Pillow at 300 dpi on an A6 page (105 x 148 mm); the PDF embeds that page image, so what prints is
-exactly what was checked. The QR uses error correction Q (~25 %), as the DCC practice recommends for paper.
+exactly what was checked. The QR uses error correction Q (~25 %), as the DCC practice recommends for paper, and
+is printed 80 mm wide (inside the 35-60 mm-plus range scanners and phone cameras read reliably).
+A family print job (up to 5 members) is one PDF with one A6 page per person, or one PNG per person.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ class PrintablePass:
     status: str
     valid_from: datetime
     valid_until: datetime
+    family: str = ""  # "2/4" for the second of four passes printed for one household
 
 
 def qr_image(text: str, box_px: int = 8) -> Image.Image:
@@ -58,7 +61,10 @@ def render_page(card: PrintablePass) -> Image.Image:
     draw = ImageDraw.Draw(page)
     width = page.width
     y = _mm(6)
-    for text, size in (("离线通行码  Offline pass", 5.0), (f"持有人 Holder: {card.masked_name}", 4.2)):
+    holder = f"持有人 Holder: {card.masked_name}"
+    if card.family:
+        holder += f"   家庭 Family {card.family}"
+    for text, size in (("离线通行码  Offline pass", 5.0), (holder, 4.2)):
         font = _font(_mm(size))
         draw.text((width // 2, y), text, fill="black", font=font, anchor="mt")
         y += _mm(size) + _mm(2.5)
@@ -73,6 +79,8 @@ def render_page(card: PrintablePass) -> Image.Image:
         f"至 until: {card.valid_until.astimezone(CHINA_TIME).strftime(fmt)} (UTC+8)",
         "请将此码对准闸机摄像头，平整勿折。",
         "Hold this code flat in front of the gate camera.",
+        "如闸机要求，请同时刷本人身份证。",
+        "If asked, also lay your own ID card on the reader.",
     )
     font = _font(_mm(3.4))
     for line in lines:
@@ -94,3 +102,21 @@ def write_pass(card: PrintablePass, out: Path) -> None:
         out.write_bytes(buffer.getvalue())
     else:
         raise PrintError(f"cannot write {out.name}: the output must end in .png, .pdf or .txt")
+
+
+def write_passes(cards: list[PrintablePass], out: Path) -> list[Path]:
+    """One print job: a multi-page A6 PDF, or one PNG / TXT per person (`out` gets -1, -2, ... suffixes)."""
+    suffix = out.suffix.lower()
+    if len(cards) == 1:
+        write_pass(cards[0], out)
+        return [out]
+    if suffix == ".pdf":
+        pages = [render_page(card) for card in cards]
+        buffer = io.BytesIO()
+        pages[0].save(buffer, format="PDF", resolution=DPI, save_all=True, append_images=pages[1:])
+        out.write_bytes(buffer.getvalue())
+        return [out]
+    paths = [out.with_name(f"{out.stem}-{i}{out.suffix}") for i in range(1, len(cards) + 1)]
+    for card, path in zip(cards, paths):
+        write_pass(card, path)
+    return paths

@@ -1,4 +1,5 @@
-"""`kiosk issue` prints an offline pass; `kiosk verify` checks one (text or image) and says the verdict."""
+"""`kiosk issue` prints offline passes (one person or a family of up to 5); `kiosk verify` checks one (text or
+image) and says the verdict, the outcome under the bundle's policy and the trust data's freshness."""
 from __future__ import annotations
 
 import argparse
@@ -9,17 +10,22 @@ from kiosk.cli import UsageError
 from kiosk.commands.common import data_dir, load_trust, parse_now, print_json
 from kiosk.core import offline_pass
 from kiosk.core.idnumber import IdNumberError, validate_resident_id
-from kiosk.core.policy import Policy
+from kiosk.core.freshness import FreshnessReport
+from kiosk.core.policy import Policy, PolicyError
 from kiosk.core.result import VerificationResult, failure
 from kiosk.core.verdicts import Reason, Status, Verdict
+from kiosk.core.safeguards import trust_freshness
 from kiosk.core.verify import verify_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     issue = sub.add_parser("issue", help="issue a signed offline pass (printable QR)")
-    issue.add_argument("--id", required=True, help="the holder's ID number (validated; never printed in full)")
-    issue.add_argument("--name", required=True, help="the holder's name (printed masked)")
-    issue.add_argument("--status", required=True, choices=[s.value for s in Status])
+    issue.add_argument("--id", required=True, action="append",
+                       help="the holder's ID number (validated; never printed in full); repeat for a family")
+    issue.add_argument("--name", required=True, action="append",
+                       help="the holder's name (printed masked); repeat in the same order as --id")
+    issue.add_argument("--status", required=True, action="append", choices=[s.value for s in Status],
+                       help="green, yellow or red: once for everyone or once per --id")
     issue.add_argument("--days", type=int, default=offline_pass.DEFAULT_DAYS, help="validity in days (default 7)")
     issue.add_argument("--now", help="issue time, ISO 8601 (default: now)")
     issue.add_argument("--out", required=True, help="FILE ending in .png, .pdf or .txt")
@@ -31,34 +37,57 @@ def register(sub: argparse._SubParsersAction) -> None:
     verify.add_argument("--json", action="store_true", help="print one JSON object")
     verify.add_argument("--now", help="verify as of this time, ISO 8601 (default: now)")
     verify.add_argument("--trust", help="a trust store file (default: the data directory's)")
+    verify.add_argument("--gate", help="apply this gate's section of the policy")
     verify.set_defaults(handler=run_verify)
 
 
-def run_issue(args: argparse.Namespace) -> int:
-    from kiosk.printing import PrintablePass, PrintError, write_pass
+def _members(args: argparse.Namespace) -> list[tuple[str, str, Status]]:
+    ids, names, statuses = args.id, args.name, args.status
+    if len(ids) != len(names):
+        raise UsageError("give one --name for each --id")
+    if not 1 <= len(ids) <= offline_pass.MAX_FAMILY:
+        raise UsageError(f"a print job holds 1 to {offline_pass.MAX_FAMILY} people")
+    if len(statuses) not in (1, len(ids)):
+        raise UsageError("give --status once for everyone or once for each --id")
+    members = []
+    for i, (raw_id, name) in enumerate(zip(ids, names)):
+        try:
+            id_number = validate_resident_id(raw_id)
+        except IdNumberError as exc:
+            raise UsageError(f"--id #{i + 1}: {exc}") from None
+        if not name.strip():
+            raise UsageError(f"--name #{i + 1} must not be empty")
+        members.append((id_number, name, Status(statuses[i] if len(statuses) > 1 else statuses[0])))
+    if len({m[0] for m in members}) != len(members):
+        raise UsageError("the same --id appears twice in one print job")
+    return members
 
-    try:
-        id_number = validate_resident_id(args.id)
-    except IdNumberError as exc:
-        raise UsageError(f"--id: {exc}") from None
-    if not args.name.strip():
-        raise UsageError("--name must not be empty")
+
+def run_issue(args: argparse.Namespace) -> int:
+    from kiosk.printing import PrintablePass, PrintError, write_passes
+
+    members = _members(args)
     if not 1 <= args.days <= 366:
         raise UsageError("--days must be between 1 and 366")
     out = Path(args.out)
     if out.suffix.lower() not in (".png", ".pdf", ".txt"):
         raise UsageError("--out must end in .png, .pdf or .txt")
     issuer = data_dir(args).issuer()
-    claims = offline_pass.new_claims(id_number, args.name, Status(args.status), parse_now(args.now),
-                                     days=args.days, issuer=issuer.name)
-    text = offline_pass.seal(claims, issuer.private_key, issuer.kid)
+    family = offline_pass.new_family(members, parse_now(args.now), days=args.days, issuer=issuer.name)
+    cards = []
+    for claims in family:
+        text = offline_pass.seal(claims, issuer.private_key, issuer.kid)
+        group = f"{claims.family.member}/{claims.family.size}" if claims.family else ""
+        cards.append(PrintablePass(text, claims.masked_name, str(claims.status), claims.not_before,
+                                   claims.expires_at, family=group))
     try:
-        write_pass(PrintablePass(text, claims.masked_name, str(claims.status), claims.not_before,
-                                 claims.expires_at), out)
+        paths = write_passes(cards, out)
     except (PrintError, OSError) as exc:
         raise UsageError(str(exc)) from None
-    print(f"issued pass {claims.pass_id} for {claims.masked_name} ({claims.status}), valid until "
-          f"{claims.expires_at.isoformat()} -> {out}")
+    for claims in family:
+        print(f"issued pass {claims.pass_id} for {claims.masked_name} ({claims.status}), valid until "
+              f"{claims.expires_at.isoformat()}")
+    print("-> " + ", ".join(str(p) for p in paths))
     return 0
 
 
@@ -67,16 +96,25 @@ def run_verify(args: argparse.Namespace) -> int:
         raise UsageError("give the pass either as TEXT or with --image FILE")
     now = parse_now(args.now)
     trust = load_trust(args)
+    clock = None
+    if not args.now and not args.trust:  # the real clock: check it against the record and keep time monotonic
+        clock = data_dir(args).observe_clock(now)
+    try:
+        policy = Policy().merged(trust.policy, args.gate)
+    except PolicyError as exc:
+        raise UsageError(f"the trust bundle's policy is unusable: {exc}") from None
+    if policy.grace is not None:
+        trust = trust.with_changes(grace=policy.grace)
     if args.image:
-        result = _verify_image(Path(args.image), trust, now)
+        result = _verify_image(Path(args.image), trust, now, clock)
     else:
         text = sys.stdin.read() if args.text == "-" else args.text
-        result = verify_text(text, trust, now)
-    _report(result, args.json)
+        result = verify_text(text, trust, now, clock)
+    _report(result, args.json, policy, trust_freshness(trust, now))
     return 0 if result.is_valid else 1
 
 
-def _verify_image(path: Path, trust, now) -> VerificationResult:
+def _verify_image(path: Path, trust, now, clock=None) -> VerificationResult:
     from drivers.camera.decoder import decode_image_file
 
     try:
@@ -85,13 +123,13 @@ def _verify_image(path: Path, trust, now) -> VerificationResult:
         raise UsageError(f"cannot read image {path}: {exc}") from None
     if decoded.text is None:
         return failure(Verdict.UNSUPPORTED_FORMAT, Reason.NO_CODE_IN_IMAGE, "UNKNOWN", f"no QR code found in {path}")
-    return verify_text(decoded.text, trust, now)
+    return verify_text(decoded.text, trust, now, clock)
 
 
-def _report(result: VerificationResult, as_json: bool) -> None:
-    outcome = Policy().outcome(result)
+def _report(result: VerificationResult, as_json: bool, policy: Policy, freshness: FreshnessReport) -> None:
+    outcome = policy.outcome(result)
     if as_json:
-        print_json({**result.to_json(), "outcome": str(outcome)})
+        print_json({**result.to_json(), "outcome": str(outcome), "trust_freshness": str(freshness.state)})
         return
     holder = result.holder
     print(f"{outcome}: {result.verdict} ({result.reason}) format={result.format}")
@@ -102,3 +140,6 @@ def _report(result: VerificationResult, as_json: bool) -> None:
         print(f"  holder {holder.masked_name}")
     if result.detail:
         print(f"  {result.detail}")
+    if result.flags:
+        print(f"  flags: {', '.join(result.flags)}")
+    print(f"  trust data: {freshness.describe()}")

@@ -26,19 +26,22 @@ def verify(text: str, trust: TrustStore, now: datetime) -> VerificationResult:
     if not key.may_sign(FORMAT):
         raise VerificationError(Verdict.INVALID, Reason.KEY_USAGE_NOT_ALLOWED, "key may not sign KP1 passes")
     result = _result(claims, key.kid, trust)
-    _check_time(claims, key.not_after, now)
+    _check_time(claims, key.not_before, key.not_after, now)
     if claims.pass_id in trust.revoked_pass_ids:
         raise VerificationError(Verdict.REVOKED, Reason.PASS_REVOKED, f"pass {claims.pass_id}")
     return result
 
 
-def _check_time(claims: PassClaims, key_not_after: datetime | None, now: datetime) -> None:
+def _check_time(claims: PassClaims, key_not_before: datetime | None, key_not_after: datetime | None,
+                now: datetime) -> None:
     if claims.issued_at > now + CLOCK_SKEW:
         raise VerificationError(Verdict.NOT_YET_VALID, Reason.ISSUED_IN_FUTURE, claims.issued_at.isoformat())
     if claims.not_before > now + CLOCK_SKEW:
         raise VerificationError(Verdict.NOT_YET_VALID, Reason.PASS_NOT_YET_VALID, claims.not_before.isoformat())
     if now >= claims.expires_at:
         raise VerificationError(Verdict.EXPIRED, Reason.PASS_EXPIRED, claims.expires_at.isoformat())
+    if key_not_before is not None and claims.issued_at < key_not_before:
+        raise VerificationError(Verdict.INVALID, Reason.KEY_EXPIRED, "pass predates its signing key")
     if key_not_after is not None and claims.expires_at > key_not_after:
         raise VerificationError(Verdict.INVALID, Reason.KEY_EXPIRED, "pass outlives its signing key")
 

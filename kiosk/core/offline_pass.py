@@ -26,8 +26,19 @@ FORMAT = "KP1"
 PASS_TYPE = "health-status"
 CLAIM_ISS, CLAIM_EXP, CLAIM_NBF, CLAIM_IAT, CLAIM_CTI = 1, 4, 5, 6, 7
 CLAIM_KIOSK_PASS = -71000  # private-use CWT claim holding our pass body
-F_VERSION, F_STATUS, F_MASKED_NAME, F_SALT, F_BINDING, F_TYPE = 1, 2, 3, 4, 5, 6
+F_VERSION, F_STATUS, F_MASKED_NAME, F_SALT, F_BINDING, F_TYPE, F_FAMILY = 1, 2, 3, 4, 5, 6, 7
 DEFAULT_DAYS = 7
+MAX_FAMILY = 5
+GROUP_BYTES = 8
+
+
+@dataclass(frozen=True)
+class FamilyGroup:
+    """Passes printed together for one household: a shared random id, this member's number, the group size."""
+
+    group_id: bytes
+    member: int
+    size: int
 
 
 @dataclass(frozen=True)
@@ -42,21 +53,37 @@ class PassClaims:
     binding_salt: bytes
     binding: bytes
     pass_type: str = PASS_TYPE
+    family: FamilyGroup | None = None
 
 
 def new_claims(id_number: str, name: str, status: Status, now: datetime, days: int = DEFAULT_DAYS,
-               issuer: str = "CN-DEMO", pass_id: str | None = None, salt: bytes | None = None) -> PassClaims:
+               issuer: str = "CN-DEMO", pass_id: str | None = None, salt: bytes | None = None,
+               family: FamilyGroup | None = None) -> PassClaims:
     salt = salt or os.urandom(holder.SALT_BYTES)
     now = now.astimezone(timezone.utc).replace(microsecond=0)
     return PassClaims(
         issuer=issuer, issued_at=now, not_before=now, expires_at=now + timedelta(days=days),
         pass_id=pass_id or os.urandom(12).hex(), status=Status(status), masked_name=mask_name(name),
-        binding_salt=salt, binding=holder.holder_binding(id_number, salt))
+        binding_salt=salt, binding=holder.holder_binding(id_number, salt), family=family)
+
+
+def new_family(members: list[tuple[str, str, Status]], now: datetime, days: int = DEFAULT_DAYS,
+               issuer: str = "CN-DEMO") -> list[PassClaims]:
+    """One pass per member (ID number, name, status), linked by a family group; 1 to MAX_FAMILY members."""
+    if not 1 <= len(members) <= MAX_FAMILY:
+        raise ValueError(f"a family print job has 1 to {MAX_FAMILY} members, not {len(members)}")
+    group_id = os.urandom(GROUP_BYTES)
+    size = len(members)
+    return [new_claims(number, name, status, now, days, issuer,
+                       family=FamilyGroup(group_id, i, size) if size > 1 else None)
+            for i, (number, name, status) in enumerate(members, start=1)]
 
 
 def encode_claims(claims: PassClaims) -> bytes:
     body = {F_VERSION: 1, F_STATUS: str(claims.status), F_MASKED_NAME: claims.masked_name,
             F_SALT: claims.binding_salt, F_BINDING: claims.binding, F_TYPE: claims.pass_type}
+    if claims.family is not None:
+        body[F_FAMILY] = [claims.family.group_id, claims.family.member, claims.family.size]
     return cbor2.dumps({
         CLAIM_ISS: claims.issuer, CLAIM_IAT: _ts(claims.issued_at), CLAIM_NBF: _ts(claims.not_before),
         CLAIM_EXP: _ts(claims.expires_at), CLAIM_CTI: bytes.fromhex(claims.pass_id), CLAIM_KIOSK_PASS: body,
@@ -83,18 +110,31 @@ def decode_claims(payload: bytes) -> PassClaims:
     """Parse signed claims, checking every field's type and size. Call only after the signature holds."""
     try:
         claims = cbor2.loads(payload)
+        if cbor2.dumps(claims, canonical=True) != payload:  # duplicate keys, indefinite lengths, long forms
+            raise VerificationError(Verdict.INVALID, Reason.CBOR_NOT_CANONICAL, "claims are not canonical CBOR")
         body = claims[CLAIM_KIOSK_PASS]
         result = PassClaims(
             issuer=_typed(claims[CLAIM_ISS], str), issued_at=_dt(claims[CLAIM_IAT]),
             not_before=_dt(claims.get(CLAIM_NBF, claims[CLAIM_IAT])), expires_at=_dt(claims[CLAIM_EXP]),
             pass_id=_typed(claims[CLAIM_CTI], bytes).hex(), status=Status(body[F_STATUS]),
             masked_name=_typed(body.get(F_MASKED_NAME, ""), str), binding_salt=_typed(body[F_SALT], bytes),
-            binding=_typed(body[F_BINDING], bytes), pass_type=_typed(body.get(F_TYPE, PASS_TYPE), str))
+            binding=_typed(body[F_BINDING], bytes), pass_type=_typed(body.get(F_TYPE, PASS_TYPE), str),
+            family=_family(body.get(F_FAMILY)))
     except (KeyError, TypeError, ValueError, IndexError, cbor2.CBORDecodeError) as exc:
         raise VerificationError(Verdict.INVALID, Reason.CLAIMS_INVALID, str(exc) or type(exc).__name__) from None
     if len(result.masked_name) > 64 or len(result.pass_id) > 64 or len(result.binding) != holder.BINDING_BYTES:
         raise VerificationError(Verdict.INVALID, Reason.CLAIMS_INVALID, "field out of range")
     return result
+
+
+def _family(value: Any) -> FamilyGroup | None:
+    if value is None:
+        return None
+    group_id, member, size = value
+    group = FamilyGroup(_typed(group_id, bytes), _typed(member, int), _typed(size, int))
+    if len(group.group_id) != GROUP_BYTES or not 1 <= group.member <= group.size <= MAX_FAMILY:
+        raise ValueError("family group out of range")
+    return group
 
 
 def _typed(value: Any, kind: type) -> Any:

@@ -19,7 +19,7 @@ from typing import Any
 from kiosk.core.result import VerificationResult
 from kiosk.core.verdicts import Outcome, Status, Verdict
 
-INFORMATIONAL_FLAGS = frozenset({"TRUST_REFRESH_DUE"})  # shown to staff, never blocks a pass
+INFORMATIONAL_FLAGS = frozenset({"TRUST_REFRESH_DUE", "IDENTITY_MATCHED"})  # shown, never block a pass
 
 _DEFAULT_VERDICTS: dict[Verdict, Outcome] = {
     Verdict.INVALID: Outcome.STOP,

@@ -17,7 +17,6 @@ from kiosk.core.verdicts import Reason, Verdict
 FLAG_CLOCK_SUSPECT = "CLOCK_SUSPECT"
 FLAG_TRUST_DATA_STALE = "TRUST_DATA_STALE"
 FLAG_REFRESH_DUE = "TRUST_REFRESH_DUE"
-INFORMATIONAL_FLAGS = frozenset({FLAG_REFRESH_DUE})
 
 
 def trust_freshness(trust: TrustStore, now: datetime, grace: timedelta | None = None) -> fresh.FreshnessReport:
