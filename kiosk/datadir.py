@@ -30,6 +30,8 @@ from typing import Any
 from kiosk.core import bundle as bundlemod
 from kiosk.core import clock as clockmod
 from kiosk.core import keys as keymod
+from kiosk.core import status_list as status_list_mod
+from kiosk.core.status_loading import KIND_DELTA, H_KIND, open_signed
 from kiosk.core.trust import TrustDataError, TrustStore
 from kiosk.core.verdicts import VerificationError
 
@@ -190,6 +192,29 @@ class DataDir:
         content = bundlemod.BundleContent.from_trust(trust, version, now)
         self.install_bundle(bundlemod.sign_bundle(content, root_key))
 
+    # -- status list ---------------------------------------------------------------------------------------
+    def status_list(self, trust: TrustStore | None = None) -> status_list_mod.StatusList | None:
+        """The stored status list (signature and body digest checked), or None when none is installed."""
+        if not self.status_list_path.exists():
+            return None
+        return status_list_mod.load(self.status_list_path.read_bytes(), trust or self.trust())
+
+    def install_status_list(self, data: bytes, trust: TrustStore | None = None) -> status_list_mod.StatusList:
+        """Install a signed snapshot, or apply a signed delta to the stored list; never go back a version."""
+        trust = trust or self.trust()
+        current = self.status_list(trust) if self.status_list_path.exists() else None
+        if data[:4] == status_list_mod.MAGIC and _is_delta(data, trust):
+            if current is None:
+                raise TrustDataError("a status delta needs an installed snapshot")
+            new = status_list_mod.apply_delta(current, data, trust)
+        else:
+            new = status_list_mod.load(data, trust)
+            if current is not None and current.region == new.region and new.version <= current.version:
+                raise TrustDataError(f"status list version {new.version} is not newer than {current.version}")
+        write_atomic(self.status_list_path, new.to_bytes())
+        self.record_trusted_time(new.issued_at, f"status list {new.region} v{new.version}")
+        return new
+
     # -- clock ---------------------------------------------------------------------------------------------
     def clock_anchor(self) -> clockmod.ClockAnchor:
         if not self.clock_path.exists():
@@ -234,6 +259,10 @@ class DataDir:
             data = {"device_id": "kiosk-" + secrets.token_hex(4), "log_hash_key": secrets.token_hex(32)}
             write_atomic(path, json.dumps(data, indent=1).encode(), mode=0o600)
         return DeviceIdentity(data["device_id"], bytes.fromhex(data["log_hash_key"]))
+
+
+def _is_delta(data: bytes, trust: TrustStore) -> bool:
+    return open_signed(data, trust).header.get(H_KIND) == KIND_DELTA
 
 
 def boot_id() -> str:
