@@ -22,6 +22,8 @@ HEADER_ALG = 1
 HEADER_KID = 4
 TAG_SIGN1 = 18
 TAG_CWT = 61
+_ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())  # built once: constructing it costs as much as parsing the envelope
+_PSS_VERIFY = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.AUTO)
 
 
 class CoseError(ValueError):
@@ -94,11 +96,10 @@ def verify_signature(sign1: Sign1, public_key: Any) -> bool:
                 return False
             r = int.from_bytes(sign1.signature[:32], "big")
             s = int.from_bytes(sign1.signature[32:], "big")
-            public_key.verify(encode_dss_signature(r, s), data, ec.ECDSA(hashes.SHA256()))
+            public_key.verify(encode_dss_signature(r, s), data, _ECDSA_SHA256)
             return True
         if sign1.alg == ALG_PS256 and isinstance(public_key, rsa.RSAPublicKey):
-            pss = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.AUTO)
-            public_key.verify(sign1.signature, data, pss, hashes.SHA256())
+            public_key.verify(sign1.signature, data, _PSS_VERIFY, hashes.SHA256())
             return True
     except InvalidSignature:
         return False

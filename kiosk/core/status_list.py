@@ -44,7 +44,7 @@ class Kdf:
     """How an ID number becomes a record key. scrypt is deliberately slow (~1 ms) and memory-hard."""
 
     alg: str = "scrypt"
-    n: int = 2 ** 9
+    n: int = 2 ** 8
     r: int = 8
     p: int = 1
 
