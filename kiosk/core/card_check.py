@@ -1,10 +1,12 @@
 """Verification of a tapped ID card against the local status list, with the list's freshness and the clock."""
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta, timezone
 
 from kiosk.core import clock as clockmod
 from kiosk.core.card import CardIdentity
+from kiosk.core.idnumber import normalise
 from kiosk.core.result import VerificationResult
 from kiosk.core.safeguards import guard
 from kiosk.core.status_list import StatusList
@@ -28,10 +30,11 @@ def verify_card(card: CardIdentity, status_list: StatusList | None, now: datetim
 
 def _check(card: CardIdentity, status_list: StatusList | None, now: datetime) -> VerificationResult:
     holder = card.holder_view()
+    subject = hashlib.sha256(normalise(card.id_number).encode()).digest()  # in memory only; the log keys it
 
     def result(verdict: Verdict, reason: Reason, **extra) -> VerificationResult:
         return VerificationResult(verdict=verdict, reason=reason, format=FORMAT, holder=holder,
-                                  pass_type=str(card.card_type), **extra)
+                                  pass_type=str(card.card_type), subject_digest=subject, **extra)
 
     if card.expired_on(now.astimezone(CHINA_STANDARD_TIME).date()):
         return result(Verdict.EXPIRED, Reason.CARD_EXPIRED, detail=f"card valid to {card.valid_to}")

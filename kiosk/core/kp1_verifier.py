@@ -1,6 +1,7 @@
 """Verification of our printed pass (KP1), step by step. Time is an argument; nothing is read before the signature holds."""
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
 from kiosk.core import cose
@@ -52,4 +53,5 @@ def _result(claims: PassClaims, kid: bytes, trust: TrustStore) -> VerificationRe
         pass_type=claims.pass_type, pass_id=claims.pass_id, kid=kid.hex(), issuer=claims.issuer,
         valid_from=claims.not_before, valid_until=claims.expires_at,
         holder=HolderView(masked_name=claims.masked_name),
-        holder_binding=claims.binding_salt + claims.binding, trust_version=trust.version)
+        holder_binding=claims.binding_salt + claims.binding, trust_version=trust.version,
+        subject_digest=hashlib.sha256(claims.pass_id.encode()).digest())

@@ -120,3 +120,21 @@ def test_a_damaged_installed_bundle_falls_back_to_the_initial_one(tmp_path):
     data.issuer()
     data.trust_path.write_bytes(b"\x00garbage")
     assert data.trust().version == 1
+
+
+def test_damaged_bundles_never_crash_the_reader():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    data = signed()
+
+    @settings(max_examples=120, deadline=None)
+    @given(st.integers(min_value=0), st.integers(min_value=0, max_value=7), st.binary(max_size=64))
+    def damage(position, bit, junk):
+        flipped = bytearray(data)
+        flipped[position % len(data)] ^= 1 << bit
+        for candidate in (bytes(flipped), data[:position % len(data)] + junk, junk):
+            with pytest.raises(VerificationError):
+                bundlemod.open_bundle(candidate, ROOTS)
+
+    damage()

@@ -131,3 +131,21 @@ def test_the_data_dir_installs_snapshots_and_deltas_and_refuses_going_back(tmp_p
     from kiosk.core.trust import TrustDataError
     with pytest.raises(TrustDataError):
         data.install_status_list(first, trust)
+
+
+def test_damaged_files_never_crash_the_loader():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    data = snapshot()
+
+    @settings(max_examples=120, deadline=None)
+    @given(st.integers(min_value=0), st.integers(min_value=0, max_value=7), st.integers(min_value=0))
+    def flip_or_cut(position, bit, cut):
+        damaged = bytearray(data)
+        damaged[position % len(data)] ^= 1 << bit
+        for candidate in (bytes(damaged), data[:cut % len(data)]):
+            with pytest.raises(VerificationError):
+                sl.load(candidate, TRUST)
+
+    flip_or_cut()
