@@ -104,7 +104,10 @@ class StatusList:
         return self.lookup_hash(self.id_hash(id_number))
 
     def lookup_hash(self, key: bytes) -> StatusEntry | None:
-        keys = rec.RecordKeys(self.data, self.offset, self.count)
+        keys = self.__dict__.get("_keys")
+        if keys is None:  # built on first use and kept: the sparse index makes later searches cheap
+            keys = rec.RecordKeys(self.data, self.offset, self.count)
+            object.__setattr__(self, "_keys", keys)
         index = keys.find(key)
         if index is None:
             return None

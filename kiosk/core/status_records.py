@@ -21,11 +21,29 @@ class RecordError(ValueError):
     """A body that is not a whole number of sorted, unique records."""
 
 
+SPARSE_STRIDE = 128  # one key in 128 kept in a Python list: C-speed bisect first, then 7 steps in a block
+
+
 class RecordKeys(Sequence):
-    """The keys of a record body as a sequence, without copying the body (for `bisect`)."""
+    """The keys of a record body as a sequence, without copying the body (for `bisect`).
+
+    A sparse list of every SPARSE_STRIDE-th key (built on first search: 156,000 keys for 20 M records) lets
+    the search run most of its steps inside C `bisect` and only the last few through `__getitem__`.
+    """
 
     def __init__(self, data: Any, offset: int, count: int) -> None:
         self.data, self.offset, self.count = data, offset, count
+        self._sparse: list[bytes] | None = None
+
+    def search(self, key: bytes) -> int:
+        """bisect_left over all records, through the sparse index."""
+        if self._sparse is None:
+            self._sparse = [self[i] for i in range(0, self.count, SPARSE_STRIDE)]
+        block = bisect.bisect_right(self._sparse, key) - 1
+        if block < 0:
+            return 0
+        low = block * SPARSE_STRIDE
+        return bisect.bisect_left(self, key, low, min(self.count, low + SPARSE_STRIDE))
 
     def __len__(self) -> int:
         return self.count
@@ -36,7 +54,7 @@ class RecordKeys(Sequence):
 
     def find(self, key: bytes) -> int | None:
         """The index of the record with this key, or None."""
-        index = bisect.bisect_left(self, key)
+        index = self.search(key)
         if index < self.count and self[index] == key:
             return index
         return None
@@ -86,7 +104,7 @@ def merge(base: Any, base_offset: int, base_count: int, delta: bytes) -> tuple[b
     for start in range(0, len(delta), RECORD_BYTES):
         change = delta[start:start + RECORD_BYTES]
         key = change[:KEY_BYTES]
-        index = bisect.bisect_left(keys, key, position)
+        index = max(position, keys.search(key))
         pieces.append(view[base_offset + position * RECORD_BYTES:base_offset + index * RECORD_BYTES])
         exists = index < base_count and keys[index] == key
         position = index + 1 if exists else index

@@ -149,3 +149,12 @@ def test_damaged_files_never_crash_the_loader():
                 sl.load(candidate, TRUST)
 
     flip_or_cut()
+
+
+def test_search_finds_every_record_and_no_other_across_index_blocks():
+    keys = sorted({secrets.token_bytes(16) for _ in range(1000)})
+    body = rec.pack_sorted((k, 1, 5) for k in keys)
+    index = rec.RecordKeys(body, 0, len(keys))
+    assert all(index.find(k) == i for i, k in enumerate(keys))
+    assert index.find(b"\x00" * 16) is None and index.find(b"\xff" * 16) is None
+    assert all(index.find(secrets.token_bytes(16)) is None for _ in range(200))
