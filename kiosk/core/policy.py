@@ -61,9 +61,14 @@ class Policy:
             chosen = self.verdicts.get(result.verdict, Outcome.SEE_STAFF)
             return Outcome.STOP if chosen is Outcome.PASS else chosen
         base = self.statuses.get(result.status, Outcome.SEE_STAFF) if result.status else self.valid_without_status
-        if self.blocking_flags(result):  # e.g. a suspect clock: never a silent PASS
+        if self.blocking_flags(result) or self._unpaired(result):  # e.g. a suspect clock: never a silent PASS
             return Outcome.SEE_STAFF if base is Outcome.PASS else base
         return base
+
+    def _unpaired(self, result: VerificationResult) -> bool:
+        """At a gate that requires it, a printed pass opens only together with its holder's ID card."""
+        return self.require_identity_pairing and result.format != "ID_CARD" and \
+            "IDENTITY_MATCHED" not in result.flags
 
     @staticmethod
     def blocking_flags(result: VerificationResult) -> tuple[str, ...]:

@@ -58,3 +58,12 @@ def test_a_pass_without_a_binding_is_flagged_for_staff():
     decision = pairing.present_card(*card(ID_A), later(seconds=1))
     assert decision.state is PairState.UNCHECKABLE
     assert Policy().outcome(decision.result) is Outcome.SEE_STAFF
+
+
+def test_a_gate_that_requires_pairing_opens_only_for_a_matched_pass():
+    strict = Policy.from_dict({"require_identity_pairing": True})
+    assert strict.outcome(PASS_A) is Outcome.SEE_STAFF
+    pairing = IdentityPairing()
+    pairing.present_pass(PASS_A, NOW)
+    assert strict.outcome(pairing.present_card(*card(ID_A), later(seconds=5)).result) is Outcome.PASS
+    assert strict.outcome(card(ID_A)[1]) is Outcome.PASS  # the card path itself needs no pass
