@@ -103,11 +103,17 @@ class StatusList:
     def lookup(self, id_number: str) -> StatusEntry | None:
         return self.lookup_hash(self.id_hash(id_number))
 
-    def lookup_hash(self, key: bytes) -> StatusEntry | None:
+    def index(self) -> rec.RecordKeys:
+        """The search index over the body, built once (at load, so the first citizen does not wait for it)."""
         keys = self.__dict__.get("_keys")
-        if keys is None:  # built on first use and kept: the sparse index makes later searches cheap
+        if keys is None:
             keys = rec.RecordKeys(self.data, self.offset, self.count)
+            keys.search(b"")  # builds the sparse index
             object.__setattr__(self, "_keys", keys)
+        return keys
+
+    def lookup_hash(self, key: bytes) -> StatusEntry | None:
+        keys = self.index()
         index = keys.find(key)
         if index is None:
             return None

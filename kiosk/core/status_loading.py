@@ -115,10 +115,12 @@ def apply_delta(current: StatusList, delta: bytes, trust: TrustStore) -> StatusL
 
 def _status_list(h: dict[int, Any], signed: SignedFile, data: Any) -> StatusList:
     kdf, salt = Kdf.from_map(h[H_KDF])
-    return StatusList(version=int(h[H_VERSION]), region=str(h[H_REGION]), issued_at=_dt(h[H_ISSUED]),
+    status_list = StatusList(version=int(h[H_VERSION]), region=str(h[H_REGION]), issued_at=_dt(h[H_ISSUED]),
                       refresh_due=_dt(h[H_REFRESH]), expires_at=_dt(h[H_EXPIRES]), kdf=kdf, salt=salt,
                       count=signed.count, data=data, offset=signed.offset, header=signed.header_bytes,
                       kid=signed.kid)
+    status_list.index()
+    return status_list
 
 
 def _dt(value: Any) -> datetime:
