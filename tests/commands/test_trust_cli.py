@@ -149,3 +149,31 @@ def test_status_list_build_delta_install(kiosk, tmp_path):
     assert code == 0 and "v2: 1 entries" in out
     code, out = kiosk("statuslist", "install", str(tmp_path / "s.ksl"))
     assert code == 1 and "refused" in out
+
+
+def test_crafted_codes_through_the_command(kiosk, tmp_path):
+    import zlib
+
+    import cbor2
+
+    from kiosk.core import cose, offline_pass
+    from kiosk.core.base45 import b45encode
+    from kiosk.datadir import DataDir
+    from tests.core.kit import Issuer, unsigned_envelope, wrap
+
+    issue(kiosk, tmp_path)
+    issuer = DataDir(tmp_path / "data").issuer()
+    claims = offline_pass.new_claims(ID_A, "张三", "green", NOW, issuer=issuer.name)
+    canonical = offline_pass.encode_claims(claims)
+    reordered = cbor2.dumps(dict(reversed(list(cbor2.loads(canonical).items()))))
+    cases = {
+        "none algorithm": (wrap(unsigned_envelope(canonical, {cose.HEADER_KID: issuer.kid, cose.HEADER_ALG: 0})),
+                           "INVALID", "ALGORITHM_NOT_ALLOWED"),
+        "wrong key, right kid": (Issuer(kid=issuer.kid).seal(claims), "INVALID", "SIGNATURE_INVALID"),
+        "zlib bomb": ("KP1:" + b45encode(zlib.compress(b"\0" * 5_000_000, 9)), "INVALID", "DECOMPRESSED_TOO_LARGE"),
+        "non-canonical CBOR": (wrap(cose.sign(reordered, issuer.private_key, issuer.kid)), "INVALID",
+                               "CBOR_NOT_CANONICAL"),
+    }
+    for name, (text, expected, reason) in cases.items():
+        result = verdict(kiosk, text, "--now", iso(timedelta(minutes=1)))
+        assert (result["verdict"], result["reason"]) == (expected, reason), name
