@@ -84,10 +84,10 @@ def run_issue(args: argparse.Namespace) -> int:
         paths = write_passes(cards, out)
     except (PrintError, OSError) as exc:
         raise UsageError(str(exc)) from None
-    for claims in family:
+    for i, claims in enumerate(family):
+        target = f" -> {paths[i] if len(paths) == len(family) else paths[0]}"
         print(f"issued pass {claims.pass_id} for {claims.masked_name} ({claims.status}), valid until "
-              f"{claims.expires_at.isoformat()}")
-    print("-> " + ", ".join(str(p) for p in paths))
+              f"{claims.expires_at.isoformat()}{target}")
     return 0
 
 
