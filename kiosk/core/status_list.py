@@ -185,7 +185,7 @@ def build_delta(base: StatusList, changes: Mapping[str, tuple[Status | None, dat
 def build_delta_hashed(base: StatusList, delta_body: bytes, issued_at: datetime, version: int, private_key: Any,
                        kid: bytes, refresh: timedelta = DEFAULT_REFRESH,
                        lifetime: timedelta = DEFAULT_LIFETIME) -> bytes:
-    merged, count = rec.merge(base.data, base.offset, base.count, delta_body)
+    merged, count = rec.merge(base.index(), delta_body)
     header = _header(KIND_DELTA, base.region, version, issued_at, base.kdf, base.salt, delta_body, refresh, lifetime,
                      {H_BASE: base.version, H_RESULT_COUNT: count, H_RESULT_DIGEST: hashlib.sha256(merged).digest()})
     return _seal(header, delta_body, private_key, kid)

@@ -104,11 +104,10 @@ def apply_delta(current: StatusList, delta: bytes, trust: TrustStore) -> StatusL
         if h[H_COUNT] != signed.count or _digest(delta, signed.offset, signed.count) != h[H_DIGEST]:
             raise _error(Reason.STATUS_LIST_SIGNATURE_INVALID, "delta body does not match its signed digest")
         changes = bytes(memoryview(delta)[signed.offset:])
-        rec.check_sorted(changes, 0, signed.count)
-        merged, count = rec.merge(current.data, current.offset, current.count, changes)
+        merged, count = rec.merge(current.index(), changes)
         if count != h[H_RESULT_COUNT] or hashlib.sha256(merged).digest() != h[H_RESULT_DIGEST]:
             raise _error(Reason.STATUS_DELTA_REJECTED, "merged list differs from the signed result")
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError) as exc:  # rec.RecordError is a ValueError
         raise _error(Reason.STATUS_DELTA_REJECTED, str(exc) or type(exc).__name__) from None
     return _status_list(h, SignedFile(h, signed.header_bytes, signed.kid, 0, count), merged)
 

@@ -79,31 +79,25 @@ def pack_sorted(records: Iterable[tuple[bytes, int, int]]) -> bytes:
     return b"".join(pack(*r) for r in ordered)
 
 
-def check_sorted(data: Any, offset: int, count: int, sample_every: int = 1) -> None:
-    """Reject unsorted or duplicate keys (every record, or a stride for a very large trusted body)."""
-    keys = RecordKeys(data, offset, count)
-    previous = b""
-    for index in range(0, count, sample_every):
-        key = keys[index]
-        if key <= previous and index:
-            raise RecordError(f"records not strictly sorted at {index}")
-        previous = key
-
-
-def merge(base: Any, base_offset: int, base_count: int, delta: bytes) -> tuple[bytes, int]:
-    """Apply sorted delta records to a sorted base body; returns (new body, record count).
+def merge(keys: RecordKeys, delta: bytes) -> tuple[bytes, int]:
+    """Apply sorted delta records to the sorted body behind `keys`; returns (new body, record count).
 
     A delta record replaces the base record with the same key, is inserted when the key is new, and deletes
-    the base record when its status byte is REMOVED. Cost: one binary search per change, one body copy.
+    the base record when its status byte is REMOVED. Delta keys must be strictly increasing (checked here, in
+    the same pass). Cost: one indexed search per change, one body copy.
     """
-    keys = RecordKeys(base, base_offset, base_count)
-    view = memoryview(base)
+    view = memoryview(keys.data)
+    base_offset, base_count = keys.offset, keys.count
     pieces: list[Any] = []
     position = 0  # next base record not yet copied
     count = base_count
+    previous = b""
     for start in range(0, len(delta), RECORD_BYTES):
         change = delta[start:start + RECORD_BYTES]
         key = change[:KEY_BYTES]
+        if key <= previous and start:
+            raise RecordError(f"delta records not strictly sorted at {start // RECORD_BYTES}")
+        previous = key
         index = max(position, keys.search(key))
         pieces.append(view[base_offset + position * RECORD_BYTES:base_offset + index * RECORD_BYTES])
         exists = index < base_count and keys[index] == key

@@ -111,11 +111,14 @@ def test_merge_matches_a_rebuilt_list():
     keys = sorted(secrets.token_bytes(16) for _ in range(300))
     base = rec.pack_sorted((k, 0, 100) for k in keys)
     changes = [(keys[5], 2, 7), (keys[6], rec.REMOVED, 0), (b"\x00" * 16, 1, 9), (b"\xff" * 16, 1, 9)]
-    merged, count = rec.merge(base, 0, len(keys), rec.pack_sorted(changes))
+    merged, count = rec.merge(rec.RecordKeys(base, 0, len(keys)), rec.pack_sorted(changes))
     expected = {k: (0, 100) for k in keys} | {keys[5]: (2, 7), b"\x00" * 16: (1, 9), b"\xff" * 16: (1, 9)}
     del expected[keys[6]]
     assert count == len(expected)
     assert merged == rec.pack_sorted((k, s, u) for k, (s, u) in expected.items())
+    unsorted = rec.pack(keys[9], 1, 1) + rec.pack(keys[8], 1, 1)
+    with pytest.raises(rec.RecordError):
+        rec.merge(rec.RecordKeys(base, 0, len(keys)), unsorted)
 
 
 def test_the_data_dir_installs_snapshots_and_deltas_and_refuses_going_back(tmp_path):
