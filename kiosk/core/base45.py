@@ -1,7 +1,6 @@
 """Base45 (RFC 9285), the text encoding that fits QR alphanumeric mode."""
 from __future__ import annotations
 
-import struct
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 _INDEX = {c: i for i, c in enumerate(ALPHABET)}
@@ -27,7 +26,8 @@ def b45encode(data: bytes) -> str:
 
 
 def b45decode(text: str) -> bytes:
-    """Decode base45. The hot path of every pass check, so it works on whole strings, not per character."""
+    """Decode base45. The hot path of every pass check, so it works on whole strings, not per character:
+    the triplets are summed as 32-bit lanes of three big integers (a + 45 b + 2025 c), all in C."""
     try:
         values = text.encode("ascii").translate(_VALUE_TABLE)
     except UnicodeEncodeError:
@@ -39,13 +39,21 @@ def b45decode(text: str) -> bytes:
     if len(values) % 3 == 1:
         raise Base45Error("base45 text has a dangling character")
     full = len(values) - len(values) % 3
-    words = [a + b * 45 + c * 2025 for a, b, c in zip(values[0:full:3], values[1:full:3], values[2:full:3])]
-    if words and max(words) > 0xFFFF:
+    count = full // 3
+    lanes = [bytearray(4 * count) for _ in range(3)]
+    for lane, start in zip(lanes, range(3)):
+        lane[3::4] = values[start:full:3]
+    total = int.from_bytes(lanes[0], "big") + 45 * int.from_bytes(lanes[1], "big") \
+        + 2025 * int.from_bytes(lanes[2], "big")
+    words = total.to_bytes(4 * count, "big")
+    if words[0::4].strip(b"\0") or words[1::4].strip(b"\0"):
         raise Base45Error("base45 triplet out of range")
-    out = struct.pack(f">{len(words)}H", *words)
+    out = bytearray(2 * count)
+    out[0::2] = words[2::4]
+    out[1::2] = words[3::4]
     if full < len(values):
         n = values[full] + values[full + 1] * 45
         if n > 0xFF:
             raise Base45Error("base45 pair out of range")
-        out += bytes((n,))
-    return out
+        out.append(n)
+    return bytes(out)

@@ -110,7 +110,7 @@ def decode_claims(payload: bytes) -> PassClaims:
     """Parse signed claims, checking every field's type and size. Call only after the signature holds."""
     try:
         claims = cbor2.loads(payload)
-        if cbor2.dumps(claims, canonical=True) != payload:  # duplicate keys, indefinite lengths, long forms
+        if not is_canonical(claims, payload):  # duplicate keys, indefinite lengths, long forms, key order
             raise VerificationError(Verdict.INVALID, Reason.CBOR_NOT_CANONICAL, "claims are not canonical CBOR")
         body = claims[CLAIM_KIOSK_PASS]
         result = PassClaims(
@@ -125,6 +125,35 @@ def decode_claims(payload: bytes) -> PassClaims:
     if len(result.masked_name) > 64 or len(result.pass_id) > 64 or len(result.binding) != holder.BINDING_BYTES:
         raise VerificationError(Verdict.INVALID, Reason.CLAIMS_INVALID, "field out of range")
     return result
+
+
+def is_canonical(decoded: Any, encoded: bytes) -> bool:
+    """True when `encoded` is the canonical CBOR (RFC 8949 4.2) of `decoded`.
+
+    Re-encoding in the decoded order catches non-shortest forms, indefinite lengths and duplicate keys (they
+    collapse on decoding); the map-key order is then checked directly. Cheaper than a canonical re-encode,
+    which sorts every map, on the hot path of every pass check.
+    """
+    return cbor2.dumps(decoded) == encoded and _keys_in_order(decoded)
+
+
+def _keys_in_order(value: Any) -> bool:
+    if isinstance(value, dict):
+        keys = list(value)
+        if not all(type(k) is int for k in keys):
+            return cbor2.dumps(value, canonical=True) == cbor2.dumps(value)
+        order = [_int_key_rank(k) for k in keys]
+        return order == sorted(order) and all(_keys_in_order(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(_keys_in_order(v) for v in value)
+    return True
+
+
+def _int_key_rank(key: int) -> tuple[int, int, int]:
+    """Canonical (length-first) order of an integer map key: encoded length, major type, value."""
+    major, value = (0, key) if key >= 0 else (1, -1 - key)
+    length = 1 if value < 24 else 2 if value < 2 ** 8 else 3 if value < 2 ** 16 else 5 if value < 2 ** 32 else 9
+    return length, major, value
 
 
 def _family(value: Any) -> FamilyGroup | None:
