@@ -26,8 +26,8 @@ SAM_ID = bytes.fromhex("0501000020121031000000000000000A")[:16]
 @dataclass
 class _Faults:
     statuses: dict[str, list[int]] = field(default_factory=dict)  # function -> SW3 answers to give, in order
-    bad_checksums: int = 0
-    half_frames: int = 0
+    bad_checksums: list[str] = field(default_factory=list)  # one entry per frame to spoil: a function or ""
+    half_frames: list[str] = field(default_factory=list)
     noise: bytes = b""
     stuck: bool = False
     wrong_baud: bool = False
@@ -53,6 +53,7 @@ class ReaderEmulator:
         self.requests: Counter[str] = Counter()  # function name -> requests answered (tests read it)
         self._decoder = RequestDecoder(envelope)
         self._lock = threading.RLock()
+        self._answered = threading.Condition(self._lock)
         self._card: CardIdentity | None = None
         self._card_read = False
         self._selected = False
@@ -89,21 +90,36 @@ class ReaderEmulator:
         with self._lock:
             self._card, self._card_read, self._selected = None, False, False
 
+    def wait_answered(self, function: str, count: int, timeout: float = 3.0) -> bool:
+        """Block until `count` requests for `function` have been answered in all (tests synchronise on it)."""
+        with self._answered:
+            return self._answered.wait_for(lambda: self.requests[function] >= count, timeout)
+
     # ------------------------------------------------------------------ faults
+    def clear_faults(self) -> None:
+        with self._lock:
+            chunk, gap_s = self._faults.chunk, self._faults.gap_s
+            self._faults = _Faults(chunk=chunk, gap_s=gap_s)
+
     def fail_next(self, function: str, sw3: int, times: int = 1) -> None:
         """Answer the next `times` requests for `function` ('find', 'select', 'read_text_photo', 'status'...)
         with status `sw3` instead of the normal answer."""
         with self._lock:
             self._faults.statuses.setdefault(function, []).extend([sw3] * times)
 
-    def corrupt_next_checksums(self, times: int = 1) -> None:
+    def corrupt_next_checksums(self, times: int = 1, function: str = "") -> None:
+        """Spoil the XOR of the next `times` answers (to `function` only, when given)."""
         with self._lock:
-            self._faults.bad_checksums += times
+            self._faults.bad_checksums += [function] * times
 
-    def truncate_next_responses(self, times: int = 1) -> None:
-        """Send only the first half of the next responses (a half frame)."""
+    def truncate_next_responses(self, times: int = 1, function: str = "") -> None:
+        """Send only the first half of the next answers (to `function` only, when given): a half frame."""
         with self._lock:
-            self._faults.half_frames += times
+            self._faults.half_frames += [function] * times
+
+    def send_noise_now(self, data: bytes | None = None, n: int = 64) -> None:
+        """Unsolicited line noise, between transactions (e.g. a motor starting beside the cable)."""
+        self._link.send(data if data is not None else self._rng.randbytes(n))
 
     def inject_noise(self, data: bytes | None = None, n: int = 64) -> None:
         """Line noise written before the next response."""
@@ -145,10 +161,11 @@ class ReaderEmulator:
                 return
             response = self._respond(function, request)
             frame = encode_response(response, self.envelope)
-            frame = self._apply_frame_faults(frame)
+            frame = self._apply_frame_faults(frame, function)
             delay = self.sam_delay_s + self.command_delays.get(function, 0.0)
             chunk, gap_s = self._faults.chunk, self._faults.gap_s
             self.requests[function or "unknown"] += 1
+            self._answered.notify_all()
         if delay > 0:
             threading.Event().wait(delay)  # the SAM thinking; this thread has nothing else to do meanwhile
         baud = self.baudrate if self.pace else None
@@ -156,13 +173,11 @@ class ReaderEmulator:
         if function == "set_baud" and response.sw3 == Sw3.SUCCESS and request.para < len(BAUD_CODES):
             self.baudrate = BAUD_CODES[request.para]
 
-    def _apply_frame_faults(self, frame: bytes) -> bytes:
+    def _apply_frame_faults(self, frame: bytes, function: str) -> bytes:
         faults = self._faults
-        if faults.bad_checksums:
-            faults.bad_checksums -= 1
+        if _take(faults.bad_checksums, function):
             frame = frame[:-1] + bytes([frame[-1] ^ 0xFF])
-        if faults.half_frames:
-            faults.half_frames -= 1
+        if _take(faults.half_frames, function):
             frame = frame[: max(1, len(frame) // 2)]
         if faults.noise:
             frame, faults.noise = faults.noise + frame, b""
@@ -202,6 +217,15 @@ class ReaderEmulator:
             data = lengths + len(fp).to_bytes(2, "big") + text + photo + fp
         self._card_read = True
         return Response(0, 0, Sw3.SUCCESS, data)
+
+
+def _take(pending: list[str], function: str) -> bool:
+    """Consume one pending fault that applies to `function` ("" applies to any)."""
+    for i, target in enumerate(pending):
+        if target in ("", function):
+            del pending[i]
+            return True
+    return False
 
 
 def _filler(seed: bytes, size: int) -> bytes:

@@ -80,7 +80,7 @@ def test_unplug_is_reported_at_once_and_replug_recovers_within_2_s(bench, events
     gone = events.wait_for(ReaderUnavailable, bench.timeout)
     assert gone.reason == "disconnected"
     if not bench.real:
-        assert time.monotonic() - t0 < 0.5
+        assert time.monotonic() - t0 < 1.0
     bench.replug()
     t1 = time.monotonic()
     events.wait_for(ReaderAvailable, bench.timeout)
