@@ -81,7 +81,7 @@ class ScannerEmulator:
         self.commands.append(cmd)
         self._link.send(gm65.WRITE_OK, baudrate=self.baudrate if self.pace else None)
         if cmd.kind == gm65.WRITE and cmd.address == gm65.BAUD_REGISTER and len(cmd.data) == 2:
-            self.baudrate = round(3_000_000 / max(1, int.from_bytes(cmd.data, "little")))
+            self.baudrate = gm65.baud_of_divisor(cmd.data)
         elif cmd.kind == gm65.WRITE and cmd.address == gm65.TRIGGER_REGISTER:
             with self._lock:
                 code = self._on_trigger.pop(0) if self._on_trigger else None

@@ -46,6 +46,18 @@ def set_baud(baudrate: int) -> bytes:
     return command(WRITE, BAUD_REGISTER, baud_divisor(baudrate))
 
 
+STANDARD_BAUDS = (1200, 2400, 4800, 9600, 14400, 19200, 38400, 57600, 115200)
+
+
+def baud_of_divisor(data: bytes) -> int:
+    """The baud rate a register value selects (the standard rate it stands for)."""
+    divisor = max(1, int.from_bytes(data, "little"))
+    for baud in STANDARD_BAUDS:
+        if baud_divisor(baud) == divisor.to_bytes(2, "little"):
+            return baud
+    return round(3_000_000 / divisor)
+
+
 def save() -> bytes:
     return command(SAVE, 0x0000, b"\x00")
 
