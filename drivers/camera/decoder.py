@@ -71,3 +71,10 @@ def decode_image_file(path: str | Path) -> DecodeResult:
     start = time.perf_counter()
     text = decode_frame(image)
     return DecodeResult(text=text, ms=(time.perf_counter() - start) * 1000.0)
+
+
+class FrameDecoder:
+    """Decodes a stream of frames, keeping what helps the next frame (used by one capture thread)."""
+
+    def decode(self, frame: np.ndarray) -> str | None:
+        return decode_frame(frame)
