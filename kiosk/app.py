@@ -6,6 +6,7 @@ durably (a verdict is logged before it is shown) and shows it.
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from kiosk.config import KioskConfig
 from kiosk.core import status_list as status_list_mod
 from kiosk.core.card import CardIdentity, CardType
 from kiosk.core.card_check import verify_card
+from kiosk.core.idnumber import normalise
 from kiosk.core.result import VerificationResult
 from kiosk.core.verdicts import Outcome, VerificationError
 from kiosk.core.verify import verify_text
@@ -105,9 +107,11 @@ class Kiosk(QObject):
     def handle_event(self, event: object) -> None:
         started = time.perf_counter()
         if isinstance(event, CardPresented):
-            self.show_check(verify_card(event.card, self.status_list, self.clock()), "card", started)
+            result = verify_card(event.card, self.status_list, self.clock())
+            self.show_check(with_subject(result, normalise(event.card.id_number)), "card", started)
         elif isinstance(event, (CodeScanned, CodeSeen)):
-            self.show_check(verify_text(event.text, self.trust, self.clock()), "code", started)
+            result = verify_text(event.text, self.trust, self.clock())
+            self.show_check(with_subject(result, result.pass_id), "code", started)
         elif isinstance(event, CardRemoved):
             self.window.card_lifted()
         elif isinstance(event, (ReaderAvailable, ReaderUnavailable, ReaderFault)):
@@ -120,7 +124,7 @@ class Kiosk(QObject):
     def lookup_id(self, id_number: str) -> VerificationResult:
         """Staff lookup by typed ID number: the same status-list check as a tapped card, logged as manual."""
         card = CardIdentity(CardType.RESIDENT, name="", id_number=id_number)
-        result = verify_card(card, self.status_list, self.clock())
+        result = with_subject(verify_card(card, self.status_list, self.clock()), normalise(id_number))
         self.show_check(result, "manual", time.perf_counter())
         return result
 
@@ -131,6 +135,13 @@ class Kiosk(QObject):
         check = Check(result, outcome, input_kind, event, (time.perf_counter() - started) * 1000)
         self.check_shown.emit(check)
         return check
+
+
+def with_subject(result: VerificationResult, subject: str) -> VerificationResult:
+    """Attach the in-memory subject digest the log turns into a keyed hash (never stored as is)."""
+    if result.subject_digest or not subject:
+        return result
+    return result.with_changes(subject_digest=hashlib.sha256(subject.encode()).digest())
 
 
 def _detail(event: object) -> str:
