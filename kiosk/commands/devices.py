@@ -36,6 +36,28 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="read commands on stdin: place CARD | lift | unplug | replug")
     p.set_defaults(handler=emulate_reader)
 
+    p = sub.add_parser("read-code", help="read one code from a serial QR scanner and verify it")
+    p.add_argument("port_url", metavar="PORT_URL")
+    p.add_argument("--json", action="store_true", help="print one JSON object (the `kiosk verify --json` shape)")
+    p.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds to wait for a scan")
+    p.add_argument("--baud", type=int, default=9600)
+    p.add_argument("--trust", help="a trust store file (default: the data directory's)")
+    p.add_argument("--now", help="verify as of this time, ISO 8601 (default: now)")
+    p.add_argument("--show-text", action="store_true", help="also print the scanned text (never logged)")
+    p.set_defaults(handler=read_code)
+
+    p = sub.add_parser("emulate-scanner", help="run an emulated serial QR scanner; prints its port path first, "
+                                               "then types each line read on stdin as a scanned code")
+    p.add_argument("--socket", type=int, metavar="PORT", help="serve on socket://127.0.0.1:PORT instead of a pty")
+    p.add_argument("--baud", type=int, default=9600)
+    p.add_argument("--crlf", action="store_true", help="end codes with CR LF (default: CR)")
+    p.add_argument("--link", metavar="PATH", help="also keep a stable symlink to the pty at PATH")
+    p.set_defaults(handler=emulate_scanner)
+
+    p = sub.add_parser("ports", help="list serial devices; USB-serial bridges (CH340, PL2303, FTDI, CP210x) flagged")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.set_defaults(handler=list_ports)
+
 
 def card_json(card, *, show_id: bool = False) -> dict:
     """The `kiosk read-card --json` object: the card's fields, masked unless show_id; never a photo."""
@@ -117,6 +139,83 @@ def emulate_reader(args: argparse.Namespace) -> int:
             pass
     finally:
         emulator.close()
+    return 0
+
+
+def read_code(args: argparse.Namespace) -> int:
+    from drivers.ports import PortOpenError
+    from drivers.scanner.scanner import read_one_code
+    from kiosk.commands.common import load_trust, parse_now, print_json
+    from kiosk.core.policy import Policy
+    from kiosk.core.verify import detect_format, verify_text
+
+    now = parse_now(args.now)
+    trust = load_trust(args)
+    try:
+        text = read_one_code(args.port_url, timeout_s=args.timeout, baudrate=args.baud)
+    except (PortOpenError, TimeoutError) as exc:
+        code = "timeout" if isinstance(exc, TimeoutError) else "port_unavailable"
+        if args.json:
+            print_json({"error": code, "detail": str(exc)})
+        print(f"kiosk read-code: {code}: {exc}", file=sys.stderr)
+        return 1
+    result = verify_text(text, trust, now)
+    outcome = Policy().outcome(result)
+    data = {**result.to_json(), "outcome": str(outcome), "scanned_format": detect_format(text.strip())}
+    if args.show_text:
+        data["text"] = text
+    if args.json:
+        print_json(data)
+    else:
+        print(f"{outcome}: {result.verdict} ({result.reason}) format={result.format}")
+        if result.detail:
+            print(f"  {result.detail}")
+        if args.show_text:
+            print(f"  text {text}")
+    return 0 if result.is_valid else 1
+
+
+def emulate_scanner(args: argparse.Namespace) -> int:
+    from drivers.scanner.emulator import ScannerEmulator
+    from kiosk.cli import UsageError
+
+    emulator = ScannerEmulator(baudrate=args.baud, terminator="\r\n" if args.crlf else "\r")
+    try:
+        path = emulator.serve_socket(port=args.socket) if args.socket is not None else emulator.open_pty(args.link)
+    except OSError as exc:
+        raise UsageError(f"cannot open the emulated port: {exc}") from None
+    done = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: done.set())
+    print(path, flush=True)
+
+    def type_stdin() -> None:
+        for line in sys.stdin:
+            if line.strip():
+                emulator.scan(line.rstrip("\r\n"))
+
+    threading.Thread(target=type_stdin, daemon=True).start()
+    try:
+        while not done.wait(0.5):
+            pass
+    finally:
+        emulator.close()
+    return 0
+
+
+def list_ports(args: argparse.Namespace) -> int:
+    from drivers.ports import candidates
+
+    found = candidates()
+    if args.json:
+        print(json.dumps([c.to_json() for c in found], ensure_ascii=False))
+        return 0
+    if not found:
+        print("no serial devices found")
+    for c in found:
+        ids = f"{c.vid:04x}:{c.pid:04x}" if c.vid is not None else "-"
+        flag = f"  [{c.bridge} USB-serial bridge]" if c.bridge else ""
+        print(f"{c.device}  {ids}  {c.description}{flag}")
     return 0
 
 
