@@ -6,6 +6,7 @@ replug; `auto` re-resolves on every (re)connect. Called from the device threads 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Callable
 
 import serial
 from serial.tools import list_ports
@@ -49,6 +50,29 @@ def candidates() -> list[Candidate]:
     return sorted(found, key=lambda c: (c.bridge == "", c.device))
 
 
+def open_first(probe: Callable[[serial.SerialBase], bool], *, baudrate: int) -> serial.SerialBase:
+    """`auto`: open each known bridge in turn (exclusively, so a port another driver holds is skipped) and
+    return the first open port that `probe` accepts (e.g. a SAM answers its status request)."""
+    tried = []
+    for candidate in candidates():
+        if not candidate.bridge:
+            continue
+        try:
+            port = open_port(candidate.device, baudrate=baudrate)
+        except PortOpenError as exc:
+            tried.append(str(exc))
+            continue
+        try:
+            if probe(port):
+                return port
+            tried.append(f"{candidate.device}: not this kind of device")
+        except Exception as exc:  # noqa: BLE001 - a probe on an unknown device may fail any way
+            tried.append(f"{candidate.device}: {exc}")
+        port.close()
+    raise PortOpenError("auto: no serial bridge holds this device" + (f" ({'; '.join(tried)})" if tried else
+                                                                       " (no CH340/PL2303/FTDI/CP210x plugged in)"))
+
+
 def autodetect(exclude: tuple[str, ...] = ()) -> str:
     """The first known USB-serial bridge not in `exclude` (another device's port)."""
     for candidate in candidates():
@@ -66,7 +90,8 @@ def open_port(port_url: str, *, baudrate: int, timeout: float = 0.05, write_time
     """Open a pyserial URL (/dev/ttyUSB0, socket://, loop://, hwgrep://VID:PID, or `auto`) 8N1, no flow control."""
     url = resolve(port_url, exclude)
     try:
+        # exclusive: two drivers (or a CLI read beside the kiosk) must never share one port
         return serial.serial_for_url(url, baudrate=baudrate, bytesize=8, parity="N", stopbits=1,
-                                     timeout=timeout, write_timeout=write_timeout)
+                                     timeout=timeout, write_timeout=write_timeout, exclusive=True)
     except (serial.SerialException, OSError, ValueError) as exc:
         raise PortOpenError(f"{url}: {exc}") from None

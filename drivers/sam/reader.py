@@ -12,12 +12,12 @@ import threading
 import time
 from typing import Callable
 
-from drivers.ports import PortOpenError, open_port
+from drivers.ports import PortOpenError, open_first, open_port
 from drivers.sam.errors import (Disconnected, NoCard, PortUnavailable, ReaderError, ResponseTimeout,
                                 SamStatusError, WrongBaudRate)
 from drivers.sam.events import CardPresented, CardRemoved, ReaderAvailable, ReaderFault, ReaderUnavailable
 from drivers.sam.protocol import BAUD_CODES, Sw3
-from drivers.sam.session import SamSession
+from drivers.sam.session import SamSession, answers_as_sam
 from kiosk.core.card import CardIdentity
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ class CardReader:
     def _connect(self) -> bool:
         """Open the port and check the SAM answers; report the transition. False when not (yet) possible."""
         try:
-            port = open_port(self.port_url, baudrate=self.baudrate)
+            port = _open(self.port_url, self.baudrate, self.handshake_timeout)
         except PortOpenError as exc:
             self._set_unavailable(PortUnavailable.code, str(exc))
             return False
@@ -112,7 +112,7 @@ class CardReader:
         self._session, self._timeouts = session, 0
         if self._available is not True:
             self._available = True
-            self._emit(ReaderAvailable(self.port_url))
+            self._emit(ReaderAvailable(port.port if is_auto(self.port_url) else self.port_url))
         return True
 
     def _handshake(self, session: SamSession) -> None:
@@ -213,10 +213,21 @@ class CardReader:
             self._session = None
 
 
+def is_auto(port_url: str) -> bool:
+    return port_url.strip().lower() == "auto"
+
+
+def _open(port_url: str, baudrate: int, probe_timeout: float = 0.3):
+    """A pyserial URL, or `auto`: the first USB-serial bridge where a SAM answers."""
+    if is_auto(port_url):
+        return open_first(lambda port: answers_as_sam(port, probe_timeout), baudrate=baudrate)
+    return open_port(port_url, baudrate=baudrate)
+
+
 def read_one_card(port_url: str, timeout_s: float = 5.0, baudrate: int = 115200) -> CardIdentity:
     """Open the port, wait up to `timeout_s` for a card, read it once. Raises a ReaderError subclass."""
     try:
-        port = open_port(port_url, baudrate=baudrate)
+        port = _open(port_url, baudrate)
     except PortOpenError as exc:
         raise PortUnavailable(str(exc)) from None
     deadline = time.monotonic() + timeout_s

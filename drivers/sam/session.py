@@ -99,3 +99,13 @@ def decode_card_answer(data: bytes, *, with_fingerprint: bool = False) -> CardId
         return decode_text_block(data[header:header + text_len])
     except CardTextError as exc:
         raise CardDataError(exc.code, exc.detail) from None
+
+
+def answers_as_sam(port: serial.SerialBase, timeout: float = 0.3) -> bool:
+    """True when a SAM module answers a status request on `port` (auto-detection's probe)."""
+    from drivers.sam.errors import ReaderError
+
+    try:
+        return SamSession(port).transact("status", timeout=timeout).sw3 == Sw3.SUCCESS
+    except ReaderError:
+        return False

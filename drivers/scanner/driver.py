@@ -12,7 +12,7 @@ import threading
 import time
 from typing import Callable, Sequence
 
-from drivers.ports import PortOpenError, open_port
+from drivers.ports import PortOpenError, open_first, open_port
 from drivers.scanner.codec import MAX_LINE, Line, LineDecoder, LineFault
 from drivers.scanner.events import CodeScanned, ScannerAvailable, ScannerFault, ScannerUnavailable
 
@@ -65,7 +65,7 @@ class QrScanner:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                port = open_port(self.port_url, baudrate=self.baudrate)
+                port = open_scanner_port(self.port_url, self.baudrate)
             except PortOpenError as exc:
                 self._unavailable("port_unavailable", str(exc))
                 self._stop.wait(self.retry_interval)
@@ -86,7 +86,7 @@ class QrScanner:
             port.write(frame)
         if self._available is not True:
             self._available = True
-            self._emit(ScannerAvailable(self.port_url))
+            self._emit(ScannerAvailable(port.port if self.port_url.strip().lower() == "auto" else self.port_url))
         while not self._stop.is_set():
             while not self._outbox.empty():
                 port.write(self._outbox.get_nowait())
@@ -105,9 +105,28 @@ class QrScanner:
         log.debug("scanner %s unavailable: %s", self.port_url, detail)
 
 
+def open_scanner_port(port_url: str, baudrate: int):
+    """A pyserial URL, or `auto`: the first free USB-serial bridge where no SAM card reader answers."""
+    if port_url.strip().lower() != "auto":
+        return open_port(port_url, baudrate=baudrate)
+    from drivers.sam.session import answers_as_sam
+
+    def not_a_reader(port) -> bool:
+        # The reader's SAM talks at 115200 whatever the scanner's speed: ask it there, then restore.
+        speed = port.baudrate
+        port.baudrate = 115200
+        try:
+            return not answers_as_sam(port, 0.2)
+        finally:
+            port.baudrate = speed
+            port.reset_input_buffer()
+
+    return open_first(not_a_reader, baudrate=baudrate)
+
+
 def read_one_code(port_url: str, timeout_s: float = 10.0, baudrate: int = 9600) -> str:
     """Open the port and return the first scanned line. Raises PortOpenError or TimeoutError."""
-    port = open_port(port_url, baudrate=baudrate)
+    port = open_scanner_port(port_url, baudrate)
     decoder = LineDecoder(same_code_delay_s=0.0)
     deadline = time.monotonic() + timeout_s
     try:
