@@ -37,6 +37,7 @@ class Link:
         self._listener: socket.socket | None = None
         self._conn: socket.socket | None = None
         self._symlink: str | None = None
+        self._address: tuple[str, int] | None = None  # a socket link's address, kept across unplugs
         self._plugged = True
         self._closed = False
         self._wake_r, self._wake_w = os.pipe()
@@ -51,14 +52,18 @@ class Link:
         return self.path
 
     def serve_socket(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        self._listen(host, port)
+        self.path = f"socket://{host}:{self._listener.getsockname()[1]}"
+        self._start()
+        return self.path
+
+    def _listen(self, host: str, port: int) -> None:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((host, port))
         listener.listen(1)
         self._listener = listener
-        self.path = f"socket://{host}:{listener.getsockname()[1]}"
-        self._start()
-        return self.path
+        self._address = listener.getsockname()
 
     def _new_pty(self) -> None:
         master, slave = os.openpty()
@@ -199,6 +204,9 @@ class Link:
                     pass
                 self._conn.close()
                 self._conn = None
+            if self._listener is not None:
+                self._listener.close()  # a device server whose device is gone refuses connections
+                self._listener = None
             if self._symlink and os.path.lexists(self._symlink):
                 os.unlink(self._symlink)
         self._wake()
@@ -207,7 +215,10 @@ class Link:
         """The device comes back: a pty re-enumerates under a new /dev/pts path (same symlink); a socket
         accepts again on the same port. Returns the path to open."""
         with self._lock:
-            if self._listener is None and self._master is None:
+            if self._address is not None:
+                if self._listener is None:
+                    self._listen(*self._address)
+            elif self._master is None:
                 self._new_pty()
             self._plugged = True
         self._wake()
@@ -227,10 +238,6 @@ class Link:
         self._wake()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(2.0)
-        with self._lock:
-            if self._listener is not None:
-                self._listener.close()
-                self._listener = None
         for fd in (self._wake_r, self._wake_w):
             try:
                 os.close(fd)

@@ -91,7 +91,7 @@ def _validate(card: CardIdentity) -> None:
 
 
 def ethnic_name(code: str) -> str:
-    if code.isdigit() and 1 <= int(code) <= len(ETHNIC_GROUPS):
+    if code.isascii() and code.isdigit() and 1 <= int(code) <= len(ETHNIC_GROUPS):
         return ETHNIC_GROUPS[int(code) - 1]
     return ETHNIC_OTHER.get(code, "")
 

@@ -104,10 +104,14 @@ DEFAULT_COMMANDS = CommandSet()
 
 
 def xor(data: bytes | bytearray | memoryview) -> int:
-    value = 0
-    for byte in data:
-        value ^= byte
-    return value
+    """XOR of all bytes, folded as one big integer (a 1290-byte answer in microseconds, not a Python loop)."""
+    value = int.from_bytes(data, "little")
+    width = len(data)
+    while width > 1:
+        half = (width + 1) // 2
+        value = (value & ((1 << (8 * half)) - 1)) ^ (value >> (8 * half))
+        width = half
+    return value & 0xFF
 
 
 class Envelope:

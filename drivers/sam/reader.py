@@ -194,9 +194,10 @@ class CardReader:
             raise Disconnected(str(exc) or type(exc).__name__) from None
 
     def _lost(self, reason: str, detail: str) -> None:
-        self._close()
+        # Report first: closing a socket:// port sleeps 0.3 s inside pyserial ("give the server some time").
         self._card_gone()
         self._set_unavailable(reason, detail)
+        self._close()
 
     def _set_unavailable(self, reason: str, detail: str) -> None:
         if self._available is not False:

@@ -5,12 +5,17 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
 
+def _digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts '³' or '١', which int() then rejects."""
+    return text.isascii() and text.isdigit()
+
+
 class IdNumberError(ValueError):
     """An ID number that is malformed or fails its check character."""
 
 
 def gb11643_check_char(first17: str) -> str:
-    if len(first17) != 17 or not first17.isdigit():
+    if len(first17) != 17 or not _digits(first17):
         raise IdNumberError("the first 17 characters must be digits")
     return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS)) % 11]
 
@@ -18,7 +23,7 @@ def gb11643_check_char(first17: str) -> str:
 def normalise(id_number: str) -> str:
     """Upper-case, strip spaces; upgrade a legacy 15-digit number to 18 characters."""
     value = "".join(id_number.split()).upper()
-    if len(value) == 15 and value.isdigit():
+    if len(value) == 15 and _digits(value):
         body = value[:6] + "19" + value[6:]
         return body + gb11643_check_char(body)
     return value
@@ -26,7 +31,7 @@ def normalise(id_number: str) -> str:
 
 def is_valid_resident_id(id_number: str) -> bool:
     value = normalise(id_number)
-    if len(value) != 18 or not value[:17].isdigit():
+    if len(value) != 18 or not _digits(value[:17]):
         return False
     return gb11643_check_char(value[:17]) == value[17]
 
@@ -36,7 +41,7 @@ def validate_resident_id(id_number: str) -> str:
     value = normalise(id_number)
     if len(value) != 18:
         raise IdNumberError(f"an ID number has 18 characters, this one has {len(value)}")
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not _digits(value[:17]) or not (_digits(value[17]) or value[17] == "X"):
         raise IdNumberError("an ID number is 17 digits and a digit or X")
     expected = gb11643_check_char(value[:17])
     if value[17] != expected:
@@ -91,7 +96,7 @@ class IdNumberInfo:
 def upgrade_15(number: str) -> str:
     """A legacy 15-digit number -> 18 characters: `19` before the birth year, then the check character."""
     value = "".join(number.split())
-    if len(value) != 15 or not value.isdigit():
+    if len(value) != 15 or not _digits(value):
         raise IdNumberError("a legacy ID number is 15 digits")
     body = value[:6] + "19" + value[6:]
     return body + gb11643_check_char(body)
@@ -101,7 +106,7 @@ def icao_check_digit(text: str) -> str:
     """ICAO 9303 check digit: weights 7-3-1, digits as themselves, A=10..Z=35, `<` = 0, sum mod 10."""
     total = 0
     for i, ch in enumerate(text.upper()):
-        if ch.isdigit():
+        if _digits(ch):
             value = int(ch)
         elif "A" <= ch <= "Z":
             value = ord(ch) - ord("A") + 10
@@ -124,7 +129,7 @@ def _checked_date(yyyymmdd: str) -> str:
 def _gb11643(value: str) -> str:
     if len(value) != 18:
         raise IdNumberError(f"an ID number has 18 characters, this one has {len(value)}")
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not _digits(value[:17]) or not (_digits(value[17]) or value[17] == "X"):
         raise IdNumberError("an ID number is 17 digits and a digit or X")
     if gb11643_check_char(value[:17]) != value[17]:
         raise IdNumberError("the check character does not match: the number was mistyped")
@@ -134,7 +139,7 @@ def _gb11643(value: str) -> str:
 def validate_foreign_2017(number: str) -> IdNumberInfo:
     """`KAZ110090123105`: nationality letters, region, YYMMDD birth, sequence, ICAO check digit."""
     value = "".join(number.split()).upper()
-    if len(value) != 15 or not value[:3].isalpha() or not value[:3].isascii() or not value[3:].isdigit():
+    if len(value) != 15 or not value[:3].isalpha() or not value[:3].isascii() or not _digits(value[3:]):
         raise IdNumberError("a 2017 foreign permanent-resident number is 3 letters and 12 digits")
     if icao_check_digit(value[:14]) != value[14]:
         raise IdNumberError("the check digit does not match: the number was mistyped")
@@ -158,9 +163,9 @@ def validate_id_number(number: str) -> IdNumberInfo:
     value = "".join(number.split()).upper()
     if not value:
         raise IdNumberError("the ID number is empty")
-    if len(value) == 15 and value[0].isalpha():
+    if len(value) == 15 and value[0].isascii() and value[0].isalpha():
         return validate_foreign_2017(value)
-    upgraded = len(value) == 15 and value.isdigit()
+    upgraded = len(value) == 15 and _digits(value)
     if upgraded:
         value = upgrade_15(value)
     value = _gb11643(value)
