@@ -17,5 +17,5 @@ def test_the_mutator_reaches_the_edges():
 
     rng = random.Random(3)
     outputs = [fuzz_drivers.mutate(rng, fuzz_drivers.SEEDS_RESPONSES) for _ in range(500)]
-    assert any(len(o) == 0 for o in outputs) and any(o in fuzz_drivers.SEEDS_RESPONSES for o in outputs) is not None
+    assert any(len(o) == 0 for o in outputs)  # random inputs include the empty one
     assert len(set(outputs)) > 400
