@@ -15,13 +15,6 @@ from drivers.sam.emulator import ReaderEmulator
 from drivers.sam.presets import PRESETS
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("kiosk drivers")
-    group.addoption("--port", default=None, help="run the card-reader contract tests against this real port URL")
-    group.addoption("--port-baud", type=int, default=115200, help="baud rate of the real reader")
-    group.addoption("--scanner-port", default=None, help="run the scanner contract tests against this port URL")
-
-
 class Events:
     """A queue fed by a driver's on_event (the driver's thread); tests wait on it with timeouts."""
 
@@ -154,3 +147,64 @@ def emulated(request: pytest.FixtureRequest, tmp_path):
 @pytest.fixture
 def events() -> Events:
     return Events()
+
+
+class EmulatedScannerBench:
+    real = False
+    timeout = 3.0
+
+    def __init__(self, tmp_path) -> None:
+        from drivers.scanner.emulator import ScannerEmulator
+
+        self.emulator = ScannerEmulator()
+        self.url = self.emulator.open_pty(str(tmp_path / "ttySCANNER"))
+        self.baudrate = 9600
+
+    def scan(self, text: str) -> str | None:
+        self.emulator.scan(text)
+        return text
+
+    def unplug(self) -> None:
+        self.emulator.unplug()
+
+    def replug(self) -> None:
+        self.emulator.replug()
+
+    def close(self) -> None:
+        self.emulator.close()
+
+
+class HardwareScannerBench:
+    real = True
+    timeout = 30.0
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.url = config.getoption("--scanner-port")
+        self.baudrate = config.getoption("--scanner-baud")
+        self._terminal = config.pluginmanager.getplugin("terminalreporter")
+
+    def _ask(self, what: str) -> None:
+        self._terminal.write_line(f"\n>>> {what} (within {self.timeout:g} s)")
+
+    def scan(self, text: str) -> str | None:
+        self._ask("Show any QR code to the scanner")
+        return None
+
+    def unplug(self) -> None:
+        self._ask("Unplug the scanner's cable")
+
+    def replug(self) -> None:
+        self._ask("Plug the scanner back in")
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def scanner_bench(request: pytest.FixtureRequest, tmp_path):
+    if request.config.getoption("--scanner-port"):
+        yield HardwareScannerBench(request.config)
+        return
+    b = EmulatedScannerBench(tmp_path)
+    yield b
+    b.close()

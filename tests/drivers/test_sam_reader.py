@@ -153,3 +153,8 @@ def test_a_listener_that_raises_does_not_stop_the_reader(emulated, events):
     finally:
         reader.stop()
     assert not reader.running
+
+
+def test_a_port_with_no_sam_behind_it_is_unavailable_with_a_reason(events, start_reader):
+    start_reader("loop://", handshake_timeout=0.05)  # our own requests come back: no SAM answers
+    assert events.wait_for(ReaderUnavailable).reason == "timeout"

@@ -127,3 +127,23 @@ def test_read_one_code_times_out_cleanly(scanner_emulator):
     emulator = scanner_emulator()
     with pytest.raises(TimeoutError):
         read_one_code(emulator.path, timeout_s=0.2)
+
+
+def test_contract_scan_unplug_replug(scanner_bench, run_scanner, events):
+    """Runs against a real scanner with `--scanner-port URL` (a person scans and pulls the cable)."""
+    run_scanner(scanner_bench.url, baudrate=scanner_bench.baudrate, retry_interval=0.05)
+    events.wait_for(ScannerAvailable, scanner_bench.timeout)
+    expected = scanner_bench.scan("KP1:CONTRACT")
+    text = events.wait_for(CodeScanned, scanner_bench.timeout, ignore=(ScannerFault,)).text
+    assert text == expected if expected is not None else text.strip()
+    scanner_bench.unplug()
+    events.wait_for(ScannerUnavailable, scanner_bench.timeout, ignore=(CodeScanned, ScannerFault))
+    scanner_bench.replug()
+    events.wait_for(ScannerAvailable, scanner_bench.timeout, ignore=(ScannerUnavailable,))
+
+
+def test_loop_url_echoes_what_the_driver_sends(run_scanner, events):
+    scanner = run_scanner("loop://")
+    events.wait_for(ScannerAvailable)
+    scanner.send(b"LOOPED\r")
+    assert events.wait_for(CodeScanned).text == "LOOPED"
