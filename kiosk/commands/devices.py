@@ -31,9 +31,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sam-delay", type=float, default=0.0, metavar="S", help="SAM thinking time per answer")
     p.add_argument("--baud", type=int, default=115200, help="the module's speed (wire time is emulated)")
     p.add_argument("--refind", choices=("9F", "80"), default="9F", help="find answer while a read card lies")
+    p.add_argument("--realistic", action="store_true",
+                   help="add a real SAM's thinking time per command (find 20 ms, select 30 ms, read 450 ms)")
     p.add_argument("--link", metavar="PATH", help="also keep a stable symlink to the pty at PATH")
     p.add_argument("--commands", action="store_true",
-                   help="read commands on stdin: place CARD | lift | unplug | replug")
+                   help="read commands on stdin: place CARD | lift | unplug | replug | fail FUNCTION SW3 | "
+                        "checksum | halfframe | noise | stuck | unstuck | clear")
     p.set_defaults(handler=emulate_reader)
 
     p = sub.add_parser("read-code", help="read one code from a serial QR scanner and verify it")
@@ -121,7 +124,10 @@ def emulate_reader(args: argparse.Namespace) -> int:
         card = card_by_name(args.card) if args.card else None
     except CardFileError as exc:
         raise UsageError(str(exc)) from None
-    emulator = ReaderEmulator(sam_delay_s=args.sam_delay, baudrate=args.baud, refind=args.refind)
+    from drivers.sam.emulator import REALISTIC_DELAYS
+
+    emulator = ReaderEmulator(sam_delay_s=args.sam_delay, baudrate=args.baud, refind=args.refind,
+                              command_delays=REALISTIC_DELAYS if args.realistic else None)
     done = threading.Event()
     try:
         path = emulator.serve_socket(port=args.socket) if args.socket is not None else emulator.open_pty(args.link)
@@ -219,24 +225,38 @@ def list_ports(args: argparse.Namespace) -> int:
     return 0
 
 
+_FAULT_VERBS = {
+    "lift": lambda e: e.lift(),
+    "unplug": lambda e: e.unplug(),
+    "checksum": lambda e: e.corrupt_next_checksums(),
+    "halfframe": lambda e: e.truncate_next_responses(),
+    "noise": lambda e: e.inject_noise(),
+    "stuck": lambda e: e.set_stuck(True),
+    "unstuck": lambda e: e.set_stuck(False),
+    "clear": lambda e: e.clear_faults(),
+}
+
+
 def _stdin_commands(emulator, done: threading.Event) -> None:
-    """`place CARD`, `lift`, `unplug`, `replug` (prints the new path), one a line; EOF ends the emulator."""
+    """One command a line (see --commands); `replug` prints the new path. EOF ends the emulator."""
     from drivers.sam.presets import CardFileError, card_by_name
 
     for line in sys.stdin:
-        verb, _, arg = line.strip().partition(" ")
+        if not line.split():
+            continue
+        verb, *words = line.split()
         try:
             if verb == "place":
-                emulator.place(card_by_name(arg.strip() or "resident"))
-            elif verb == "lift":
-                emulator.lift()
-            elif verb == "unplug":
-                emulator.unplug()
+                emulator.place(card_by_name(words[0] if words else "resident"))
             elif verb == "replug":
                 print(emulator.replug(), flush=True)
-            elif verb:
-                print(f"unknown command {verb!r}: place CARD | lift | unplug | replug", file=sys.stderr)
-        except CardFileError as exc:
+            elif verb == "fail" and len(words) == 2:
+                emulator.fail_next(words[0], int(words[1], 16))
+            elif verb in _FAULT_VERBS:
+                _FAULT_VERBS[verb](emulator)
+            else:
+                print(f"unknown command {line.strip()!r}", file=sys.stderr)
+        except (CardFileError, ValueError) as exc:
             print(str(exc), file=sys.stderr)
     done.set()
 

@@ -54,8 +54,10 @@ def test_emulate_reader_on_a_socket_with_commands(emulator_process, capsys):
     assert url.startswith("socket://127.0.0.1:")
     assert devices.main(["read-card", url, "--json", "--timeout", "0.3"]) == 1
     assert json.loads(capsys.readouterr().out)["error"] == "no_card"
-    proc.stdin.write("place foreign2023\n")
+    proc.stdin.write("\nfail read_text_photo 41\nplace foreign2023\n")
     proc.stdin.flush()
+    assert devices.main(["read-card", url, "--json", "--timeout", "3"]) == 1
+    assert json.loads(capsys.readouterr().out)["error"] == "sam_read_failed"
     assert devices.main(["read-card", url, "--timeout", "3"]) == 0
     assert "foreign_2023" in capsys.readouterr().out
     proc.send_signal(signal.SIGINT)
