@@ -237,6 +237,11 @@ class ResponseDecoder:
     def reset(self) -> None:
         self._deframer.reset()
 
+    @property
+    def pending(self) -> int:
+        """Bytes held while waiting for the rest of a frame."""
+        return self._deframer.pending
+
     def feed(self, data: bytes) -> list[Response | FrameError]:
         return [Response(b[0], b[1], b[2], b[3:]) if isinstance(b, bytes) else b for b in self._deframer.feed(data)]
 

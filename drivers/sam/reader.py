@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 class CardReader:
     """Options: retry_interval (s between reconnect attempts), max_read_attempts (per placement),
-    stuck_after (find timeouts in a row before the SAM counts as gone), autobaud (try the other speeds),
+    stuck_after (find timeouts in a row before the SAM counts as gone), autobaud (try the other speeds,
+    at most every sweep_interval s),
     fingerprint (use 30 10), commands / envelope / timeouts (OEM variants), handshake_timeout."""
 
     def __init__(self, port_url: str, on_event: Callable[[object], None], *, baudrate: int = 115200,
@@ -39,6 +40,8 @@ class CardReader:
         self.stuck_after = int(more_options.pop("stuck_after", 2))
         self.autobaud = bool(more_options.pop("autobaud", True))
         self.handshake_timeout = float(more_options.pop("handshake_timeout", 0.3))
+        self.sweep_interval = float(more_options.pop("sweep_interval", 5.0))
+        self._next_sweep = 0.0
         self._session_options = {k: more_options.pop(k) for k in ("commands", "envelope", "timeouts", "fingerprint")
                                  if k in more_options}
         if more_options:
@@ -121,8 +124,11 @@ class CardReader:
             self._status(session)
             return
         except ResponseTimeout:
-            if not self.autobaud:
+            if not self.autobaud or time.monotonic() < self._next_sweep:
                 raise
+        # A sweep costs a handshake timeout per speed: a silent (stuck) SAM is swept at most every few seconds,
+        # so that it is picked up again at the configured speed within the 2 s of a replug.
+        self._next_sweep = time.monotonic() + self.sweep_interval
         for baud in (b for b in BAUD_CODES if b != self.baudrate):
             session.port.baudrate = baud
             try:

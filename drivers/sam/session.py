@@ -70,7 +70,7 @@ class SamSession:
             if time.monotonic() >= deadline:
                 kinds = ", ".join(sorted({e.kind for e in errors})) or "silence"
                 raise ResponseTimeout(f"{function}: no answer in time ({kinds}, "
-                                      f"{self._decoder._deframer.pending} bytes pending)")
+                                      f"{self._decoder.pending} bytes pending)")
         raise ResponseTimeout(f"{function}: stopped")
 
     def expect(self, function: str, ok: int = Sw3.SUCCESS, data: bytes = b"") -> Response:

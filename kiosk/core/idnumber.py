@@ -1,5 +1,14 @@
-"""ID numbers: validation (GB 11643-1999 check character) and the masked forms shown on screen and logged."""
+"""ID numbers: validation (GB 11643-1999 check character) and the masked forms shown on screen and logged.
+
+Why here, pure: every number a card reader returns (resident cards, 15-digit legacy numbers, Hong Kong /
+Macau / Taiwan permits, both foreign permanent-resident formats) is checked the same way by the drivers, the
+card check and the CLI, and a mistyped or corrupt number must be a typed error, never a crash.
+"""
 from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -69,10 +78,6 @@ def mask_name(name: str) -> str:
 
 
 # ---------------------------------------------------------------- every number a card reader can return
-
-import enum  # noqa: E402  (kept below the original functions, whose names and behaviour are a contract)
-from dataclasses import dataclass  # noqa: E402
-from datetime import date  # noqa: E402
 
 HMT_REGION_CODES = {"810000": "HK", "820000": "MO", "830000": "TW"}
 _ICAO_WEIGHTS = (7, 3, 1)
