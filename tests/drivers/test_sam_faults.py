@@ -198,3 +198,22 @@ def test_socket_link_unplug_and_replug(events):
     finally:
         reader.stop()
         emulator.close()
+
+
+def test_a_card_with_a_corrupt_id_number_is_a_card_data_fault(emulated, events, reader_on):
+    import dataclasses
+
+    bench = emulated()
+    reader_on(bench, max_read_attempts=1)
+    bench.emulator.place(dataclasses.replace(PRESETS["resident"], id_number="110101199003071234"))
+    assert events.wait_for(ReaderFault).reason == "card_data_id_number_invalid"
+    assert not events.quiet(0.2)
+
+
+@pytest.mark.parametrize("with_fp", [True, False])
+def test_the_fingerprint_read_skips_photo_and_fingerprint(emulated, events, reader_on, with_fp):
+    bench = emulated(fingerprint=with_fp)
+    reader_on(bench, fingerprint=True)
+    bench.place("foreign2023")
+    assert events.wait_for(CardPresented).card == PRESETS["foreign2023"]
+    assert bench.emulator.requests["read_with_fingerprint"] == 1
