@@ -51,6 +51,7 @@ class Kiosk(QObject):
     """Lives in the GUI thread; every method here runs there."""
 
     check_shown = Signal(object)  # Check
+    card_lifted = Signal()  # the reader saw the card taken away
 
     def __init__(self, config: KioskConfig, data: DataDir, window: KioskWindow,
                  clock: Callable[[], datetime] = utc_now) -> None:
@@ -114,6 +115,7 @@ class Kiosk(QObject):
             self.show_check(with_subject(result, result.pass_id), "code", started)
         elif isinstance(event, CardRemoved):
             self.window.card_lifted()
+            self.card_lifted.emit()
         elif isinstance(event, (ReaderAvailable, ReaderUnavailable, ReaderFault)):
             self.window.show_device_status("reader", isinstance(event, ReaderAvailable), _detail(event))
         elif isinstance(event, (ScannerAvailable, ScannerUnavailable)):
