@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from drivers.camera.events import CameraAvailable, CameraUnavailable, CodeSeen
 from drivers.sam.events import CardPresented, CardRemoved, ReaderAvailable, ReaderFault, ReaderUnavailable
-from drivers.scanner.events import CodeScanned, ScannerAvailable, ScannerUnavailable
+from drivers.scanner.events import CodeScanned, ScannerAvailable, ScannerFault, ScannerUnavailable
 from kiosk.config import KioskConfig
 from kiosk.core import status_list as status_list_mod
 from kiosk.core.card import CardIdentity, CardType
@@ -86,7 +86,7 @@ class Kiosk(QObject):
             from drivers.sam.reader import CardReader
             self.devices.append(CardReader(cfg.reader, self.bridge.post, baudrate=cfg.reader_baud))
         if cfg.scanner:
-            from drivers.scanner.driver import QrScanner
+            from drivers.scanner.scanner import QrScanner
             self.devices.append(QrScanner(cfg.scanner, self.bridge.post, baudrate=cfg.scanner_baud))
         if cfg.camera:
             from drivers.camera.capture import CameraCapture
@@ -118,7 +118,7 @@ class Kiosk(QObject):
             self.card_lifted.emit()
         elif isinstance(event, (ReaderAvailable, ReaderUnavailable, ReaderFault)):
             self.window.show_device_status("reader", isinstance(event, ReaderAvailable), _detail(event))
-        elif isinstance(event, (ScannerAvailable, ScannerUnavailable)):
+        elif isinstance(event, (ScannerAvailable, ScannerUnavailable, ScannerFault)):
             self.window.show_device_status("scanner", isinstance(event, ScannerAvailable), _detail(event))
         elif isinstance(event, (CameraAvailable, CameraUnavailable)):
             self.window.show_device_status("camera", isinstance(event, CameraAvailable), _detail(event))
