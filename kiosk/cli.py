@@ -12,6 +12,7 @@ import sys
 
 COMMAND_MODULES: tuple[str, ...] = (
     "kiosk.commands.passes",
+    "kiosk.commands.trust",
 )
 
 
