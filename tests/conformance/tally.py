@@ -17,10 +17,10 @@ def record(suite: str, flag: str, expected: bool, matched: bool, case: str, why:
 
 
 def lines() -> list[str]:
-    out = [f"{'suite/flag':<40} {'match':>6} {'mismatch':>9} {'exp=T':>6} {'exp=F':>6}"]
+    out = [f"{'suite/flag':<52} {'match':>6} {'mismatch':>9} {'exp=T':>6} {'exp=F':>6}"]
     for name in sorted(TALLY):
         row = TALLY[name]
-        out.append(f"{name:<40} {row['match']:>6} {row['mismatch']:>9} {row['true']:>6} {row['false']:>6}")
+        out.append(f"{name:<52} {row['match']:>6} {row['mismatch']:>9} {row['true']:>6} {row['false']:>6}")
     total = sum(r["match"] for r in TALLY.values()), sum(r["mismatch"] for r in TALLY.values())
-    out.append(f"{'TOTAL':<40} {total[0]:>6} {total[1]:>9}")
+    out.append(f"{'TOTAL':<52} {total[0]:>6} {total[1]:>9}")
     return out + [f"MISMATCH {m}" for m in MISMATCHES]
