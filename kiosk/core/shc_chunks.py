@@ -14,8 +14,8 @@ from kiosk.core.verdicts import Reason, Verdict, VerificationError
 PREFIX = "shc:/"
 MAX_PARTS = 16
 MAX_DIGITS = 16384
-_WHOLE = re.compile(r"^shc:/(\d+)$", re.I)
-_PART = re.compile(r"^shc:/(\d{1,2})/(\d{1,2})/(\d+)$", re.I)
+_WHOLE = re.compile(r"^shc:/(\d+)$", re.I | re.A)
+_PART = re.compile(r"^shc:/(\d{1,2})/(\d{1,2})/(\d+)$", re.I | re.A)
 
 
 def split_qr_text(text: str) -> tuple[int, int, str]:
@@ -34,18 +34,26 @@ def split_qr_text(text: str) -> tuple[int, int, str]:
     return index, total, part.group(3)
 
 
+_PAIR_TO_CHAR = {f"{v:02d}": chr(v + 45) for v in range(ord("z") - 45 + 1)}
+_CHAR_TO_PAIR = {c: pair for pair, c in _PAIR_TO_CHAR.items()}
+
+
 def digits_to_jws(digits: str) -> str:
     """Two digits per character, each pair + 45; pairs above 77 ('z') cannot occur in a JWS."""
-    if len(digits) % 2 or not digits.isdigit():
+    if len(digits) % 2 or not digits.isdigit() or not digits.isascii():
         raise VerificationError(Verdict.INVALID, Reason.NUMERIC_ENCODING_INVALID, "odd or non-digit content")
-    values = [int(digits[i:i + 2]) for i in range(0, len(digits), 2)]
-    if max(values, default=0) > ord("z") - 45:
-        raise VerificationError(Verdict.INVALID, Reason.NUMERIC_ENCODING_INVALID, "pair out of range")
-    return "".join(chr(v + 45) for v in values)
+    pairs = iter(digits)
+    try:
+        return "".join([_PAIR_TO_CHAR[a + b] for a, b in zip(pairs, pairs)])
+    except KeyError:
+        raise VerificationError(Verdict.INVALID, Reason.NUMERIC_ENCODING_INVALID, "pair out of range") from None
 
 
 def jws_to_qr_text(jws: str) -> str:
-    return PREFIX + "".join(f"{ord(c) - 45:02d}" for c in jws)
+    try:
+        return PREFIX + "".join([_CHAR_TO_PAIR[c] for c in jws])
+    except KeyError as exc:
+        raise ValueError(f"{exc.args[0]!r} cannot be sent in numeric mode") from None
 
 
 class ChunkAssembler:
