@@ -13,6 +13,7 @@ Understood inputs (detected from the content, not the file name):
 """
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 from collections.abc import Mapping
@@ -21,8 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.core import dsc, jwk, shc_revocation
-from kiosk.core.keys import IssuerKey
-from kiosk.core.keys import spki_der
+from kiosk.core.keys import IssuerKey, spki_der
 from kiosk.core.trust import TrustDataError, TrustStore
 from kiosk.core.trust_lists import LIST_SIGNER_USE, SignedListError, open_signed_directory, open_signed_dsc_list
 
@@ -39,7 +39,9 @@ class TrustAdditions:
     revoked_rids: frozenset[str] = field(default_factory=frozenset)
 
     def describe(self) -> str:
-        parts = [f"{len(self.keys)} key(s)"] + ([f"{len(self.revoked_rids)} revocation(s)"] if self.revoked_rids else [])
+        parts = [f"{len(self.keys)} key(s)"]
+        if self.revoked_rids:
+            parts.append(f"{len(self.revoked_rids)} revocation(s)")
         return f"{self.kind}: " + ", ".join(parts)
 
 
@@ -80,8 +82,6 @@ def _from_json(doc: Any, issuer: str) -> TrustAdditions:
 
 
 def _cert_der(item: Any) -> bytes:
-    import base64
-
     text = item.get("rawData") or item.get("certificate") if isinstance(item, Mapping) else item
     if not isinstance(text, str):
         raise TrustImportError("a DSC list entry is base64 DER")

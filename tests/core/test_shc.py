@@ -75,7 +75,7 @@ def test_jwks_kid_must_be_the_rfc7638_thumbprint(issuer):
 
 
 def test_rfc7638_example_thumbprint():
-    """The RFC 7638 section 3.1 example is RSA; for EC the member order is crv, kty, x, y (checked on the spec's key)."""
+    """EC thumbprint over crv, kty, x, y; the vector is the SHC spec issuer's published key and kid."""
     key = {"kty": "EC", "crv": "P-256", "x": "11XvRWy1I2S0EyJlyf_bWfw_TQ5CJJNLw78bHXNxcgw",
            "y": "eZXwxvO1hvCY0KucrPfKo7yAyMT6Ajc3N7OkAB6VYy8"}
     assert jws.b64url_encode(jwk.thumbprint(key)) == "3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s"
@@ -87,9 +87,10 @@ def test_rid_revocation_plain_and_timestamped(issuer):
     text = shc_text(private_key, public, shc_payload(rid="abc"))
     plain = shc_revocation.parse_crl({"kid": kid, "method": "rid", "ctr": 1, "rids": ["abc"]})
     assert verify_text(text, trust_for(public, rids=plain), NOW).reason is Reason.PASS_REVOKED
-    cutoff_after = shc_revocation.parse_crl({"kid": kid, "method": "rid", "rids": [f"abc.{int(T0.timestamp()) + 1}"]})
+    stamp = int(T0.timestamp())
+    cutoff_after = shc_revocation.parse_crl({"kid": kid, "method": "rid", "rids": [f"abc.{stamp + 1}"]})
     assert verify_text(text, trust_for(public, rids=cutoff_after), NOW).verdict is Verdict.REVOKED
-    cutoff_before = shc_revocation.parse_crl({"kid": kid, "method": "rid", "rids": [f"abc.{int(T0.timestamp())}"]})
+    cutoff_before = shc_revocation.parse_crl({"kid": kid, "method": "rid", "rids": [f"abc.{stamp}"]})
     assert verify_text(text, trust_for(public, rids=cutoff_before), NOW).is_valid  # issued at/after the cut-off
     other_kid = shc_revocation.parse_crl({"kid": "AAAA", "method": "rid", "rids": ["abc"]})
     assert verify_text(text, trust_for(public, rids=other_kid), NOW).is_valid
@@ -103,8 +104,10 @@ def test_revoked_and_expired_says_both(issuer):
     assert (result.verdict, result.reason, result.flags) == (Verdict.REVOKED, Reason.PASS_REVOKED, ("PASS_EXPIRED",))
 
 
-@pytest.mark.parametrize("crl", [{"kid": "x", "method": "other", "rids": []}, {"kid": "x", "method": "rid"},
-                                 {"kid": "x", "method": "rid", "rids": ["a.b"]}, {"kid": "x y", "method": "rid", "rids": []}])
+@pytest.mark.parametrize("crl", [
+    {"kid": "x", "method": "other", "rids": []}, {"kid": "x", "method": "rid"},
+    {"kid": "x", "method": "rid", "rids": ["a.b"]}, {"kid": "x y", "method": "rid", "rids": []},
+])
 def test_malformed_crls_are_refused(crl):
     with pytest.raises(shc_revocation.CrlError):
         shc_revocation.parse_crl(crl)
