@@ -3,8 +3,9 @@
 Side by side in one run:
   - each format's whole pipeline (verify_text: text layers, signature, claims, time, revocation) against the
     bare signature check alone (the floor any verifier pays), with the ratio; our KP1 pass as a reference;
-  - the suites' QR pictures (EU DCC 2DCODE and png/ folders, SMART Health Card SVGs) decoded with zxing-cpp
-    (what the kiosk's camera decoder uses) against OpenCV's QRCodeDetector as the baseline: rate and median ms;
+  - the suites' QR pictures (EU DCC 2DCODE and png/ folders, SMART Health Card SVGs) decoded with the kiosk's
+    camera decoder (drivers.camera.decoder.decode_frame) against OpenCV's QRCodeDetector as the baseline:
+    rate and median ms;
   - optionally (--fuzz N) N mutated HC1 and SHC texts through the verifier, counting crashes (must be 0).
 Passes are signed here with the test factory's DSCs and issuer keys (tests/core/passes_factory.py).
 `python -m bench formats [--seconds S] [--fuzz N]`.
@@ -114,7 +115,8 @@ def _images(shared: Path) -> list[tuple[str, Any, str | None]]:
 
 def bench_decode(shared: Path) -> None:
     import cv2
-    import zxingcpp
+
+    from drivers.camera.decoder import decode_frame
 
     images = _images(shared)
     if not images:
@@ -122,7 +124,7 @@ def bench_decode(shared: Path) -> None:
         return
     detector = cv2.QRCodeDetector()
     decoders = {
-        "zxing-cpp (kiosk decoder)": lambda a: next((r.text for r in zxingcpp.read_barcodes(a) if r.valid), None),
+        "kiosk decode_frame": decode_frame,
         "OpenCV QRCodeDetector (baseline)": lambda a: detector.detectAndDecode(a)[0] or None,
     }
     print(f"\n{len(images)} QR pictures from the DCC and SHC suites")
@@ -141,7 +143,7 @@ def bench_decode(shared: Path) -> None:
         print(f"{name:<34} {decoded:>4}/{len(images):<3} {correct:>8} {medians[name]:>10.2f} "
               f"{times[int(0.9 * (len(times) - 1))]:>8.2f} {sum(times) / 1000:>8.2f}")
     ours, base = medians.values()
-    print(f"median time ratio zxing/OpenCV: {ours / base:.2f}")
+    print(f"median time ratio kiosk/OpenCV: {ours / base:.2f}")
 
 
 def bench_fuzz(count: int) -> None:

@@ -1,36 +1,25 @@
 """QR images of the public suites, decoded the way the kiosk decodes camera frames.
 
-Uses the kiosk's decoder (drivers.camera.decoder.decode_image_file) when this branch has it; until that lands
-on main, zxing-cpp directly (the same library the decoder wraps). SMART Health Card examples are SVG: their
+Every picture goes through the kiosk's camera decoder (drivers.camera.decoder.decode_frame), as a grayscale
+frame, exactly as a camera frame would. SMART Health Card examples are SVG: their
 `<path>` of horizontal runs (`M x y h n m dx dy ...`) is rasterised here with Pillow, no SVG library needed.
 """
 from __future__ import annotations
 
 import io
 import re
-import tempfile
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-try:  # pragma: no cover - depends on what has been merged
-    from drivers.camera.decoder import decode_image_file as _kiosk_decoder
-except ImportError:
-    _kiosk_decoder = None
+from drivers.camera.decoder import decode_frame
 
-DECODER_NAME = "drivers.camera.decoder" if _kiosk_decoder else "zxing-cpp (direct)"
+DECODER_NAME = "decode_frame"
 
 
 def decode_image(image: Image.Image) -> str | None:
-    if _kiosk_decoder is not None:
-        with tempfile.NamedTemporaryFile(suffix=".png") as handle:
-            image.save(handle.name)
-            return _kiosk_decoder(Path(handle.name)).text
-    import zxingcpp
-
-    results = zxingcpp.read_barcodes(np.asarray(image.convert("L")), formats=zxingcpp.BarcodeFormat.QRCode)
-    return results[0].text if results and results[0].valid else None
+    return decode_frame(np.asarray(image.convert("L")))
 
 
 def decode_png_bytes(data: bytes) -> str | None:
