@@ -23,7 +23,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
 
-from kiosk.core import cose, dsc, hc1, jwk, jws, offline_pass, shc, shc_chunks
+from kiosk.core import cose, dsc, hc1, jwk, jws, offline_pass, shc_chunks
 from kiosk.core.keys import IssuerKey, kid_for_public_key, new_signing_key
 from kiosk.core.trust import TrustStore
 from kiosk.core.verdicts import Status, Verdict
