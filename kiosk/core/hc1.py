@@ -138,9 +138,20 @@ def check_time(claims: HcertClaims, key: IssuerKey, now: datetime) -> None:
                                 f"pass valid until {_iso(claims.expires_at)}, signer until {_iso(key.not_after)}")
 
 
-def revocation_keys(certificate_id: str) -> tuple[str, str]:
-    """The forms a revoked DCC may be listed under: its UVCI, and SHA-256(UVCI) truncated to 128 bits (hex)."""
-    return certificate_id, hashlib.sha256(certificate_id.encode()).digest()[:16].hex()
+def revocation_keys(certificate_id: str, country: str = "", signature: bytes = b"",
+                    alg: int | None = None) -> tuple[str, ...]:
+    """The forms a revoked DCC may be listed under: its UVCI in clear, and the DCC revocation hashes (SHA-256
+    truncated to 128 bits, hex) of the UVCI, of country + UVCI, and of the signature (for ECDSA its r half
+    only, so a re-encoded s cannot dodge the list)."""
+    def short(data: bytes) -> str:
+        return hashlib.sha256(data).digest()[:16].hex()
+
+    forms = [certificate_id, short(certificate_id.encode())]
+    if country:
+        forms.append(short((country + certificate_id).encode()))
+    if signature:
+        forms.append(short(signature[:32] if alg == cose.ALG_ES256 else signature))
+    return tuple(forms)
 
 
 def verify(text: str, trust: TrustStore, now: datetime) -> VerificationResult:
@@ -151,7 +162,8 @@ def verify(text: str, trust: TrustStore, now: datetime) -> VerificationResult:
     check_key_usage(key, claims.certificate)
     check_time(claims, key, now)
     cert = claims.certificate
-    if any(form in trust.revoked_pass_ids for form in revocation_keys(cert.certificate_id)):
+    forms = revocation_keys(cert.certificate_id, cert.country, sign1.signature, sign1.alg)
+    if any(form in trust.revoked_pass_ids for form in forms):
         raise VerificationError(Verdict.REVOKED, Reason.PASS_REVOKED, "certificate id is revoked")
     return VerificationResult(
         verdict=Verdict.VALID, reason=Reason.OK, format=FORMAT, pass_type=PASS_TYPE_NAMES[cert.pass_type],

@@ -2,7 +2,8 @@
 
 Understood inputs (detected from the content, not the file name):
   - document signer certificates: one DER, or PEM with any number of certificates (HC1 keys);
-  - a DSC list as JSON: {"certificates": [base64 DER | {"rawData": base64 DER}, ...]};
+  - a DSC list as JSON: {"certificates": [base64 DER | {"rawData": base64 DER}, ...]}, or a bare JSON array
+    of such entries (the DCC gateway's trust-list shape);
   - a signed DSC list: COSE_Sign1 over CBOR {"type": "dsc-list", "issued", "expires", "certificates": [DER]},
     signed by a key already trusted as a list signer (use "TRUST_LIST");
   - a JWKS ({"keys": [JWK...]}) of an SHC issuer, bound to the issuer URL given by the caller;
@@ -51,6 +52,8 @@ def parse_material(data: bytes, trust: TrustStore, now: datetime, issuer: str = 
     try:
         if stripped.startswith(b"{"):
             return _from_json(json.loads(stripped), issuer)
+        if stripped.startswith(b"["):  # a gateway-style list: [{"country", "kid", "rawData"}, ...]
+            return _from_json({"certificates": json.loads(stripped)}, issuer)
         if stripped[:1] in (b"\xd2", b"\x84", b"\xd8"):  # COSE_Sign1: tag 18, untagged array, tag 61
             return _dsc_keys("signed DSC list", open_signed_dsc_list(stripped, trust, now))
         if stripped.count(b".") == 2 and b" " not in stripped and not stripped.startswith(b"-----"):

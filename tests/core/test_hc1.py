@@ -104,7 +104,12 @@ def test_pass_may_not_outlive_or_predate_its_signer():
 def test_revoked_certificate_ids_in_clear_and_hashed(es_signer):
     ci = "URN:UVCI:01:AT:REVOKED#1"
     text = hc1_text(es_signer, dcc_payload(ci=ci))
-    for form in hc1.revocation_keys(ci):
+    sign1 = hc1.open_envelope(text)
+    forms = hc1.revocation_keys(ci, "AT", sign1.signature, sign1.alg)
+    assert len(set(forms)) == 4
+    assert forms[2] == hashlib.sha256(b"AT" + ci.encode()).digest()[:16].hex()
+    assert forms[3] == hashlib.sha256(sign1.signature[:32]).digest()[:16].hex()
+    for form in forms:
         trust = TrustStore(keys=trust_of(es_signer).keys, revoked_pass_ids=frozenset({form}))
         result = verify_text(text, trust, NOW)
         assert (result.verdict, result.reason) == (Verdict.REVOKED, Reason.PASS_REVOKED)

@@ -34,7 +34,8 @@ def test_pem_bundle_der_and_json_list_all_give_dsc_keys(signers):
     ders = [s.certificate.public_bytes(Encoding.DER) for s in signers]
     as_json = json.dumps({"certificates": [base64.b64encode(ders[0]).decode(),
                                            {"rawData": base64.b64encode(ders[1]).decode()}]}).encode()
-    for data, count in ((pem, 2), (ders[0], 1), (as_json, 2), (base64.b64encode(ders[1]), 1)):
+    gateway = json.dumps([{"country": "AT", "rawData": base64.b64encode(d).decode()} for d in ders]).encode()
+    for data, count in ((pem, 2), (ders[0], 1), (as_json, 2), (base64.b64encode(ders[1]), 1), (gateway, 2)):
         trust = _import(data)
         assert len(trust.keys) == count and all(dsc.is_hc1_key(k) for k in trust.keys)
     trust = _import(pem)
@@ -106,7 +107,7 @@ def test_jwks_crl_and_signed_vci_directory():
     assert plain.keys[0].issuer == ISSUER
 
 
-@pytest.mark.parametrize("data", [b"", b"hello", b"{}", b'{"keys": 3}', b"[1,2]", b"\xd2\x00",
+@pytest.mark.parametrize("data", [b"", b"hello", b"{}", b'{"keys": 3}', b"[1,2]", b"[", b"\xd2\x00",
                                   b"a.b.c", b'{"keys": [{"kty": "EC"}]}', b"-----BEGIN CERTIFICATE-----\nAA\n"])
 def test_anything_else_is_a_typed_error(data):
     with pytest.raises(TrustImportError):
