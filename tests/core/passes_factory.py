@@ -50,7 +50,7 @@ def make_signer(alg: int = cose.ALG_ES256, oids: tuple = (), country: str = "AT"
 
 
 def dcc_payload(kind: str = "v", family: str = "Musterfrau", given: str = "Gabriele",
-                ci: str = "URN:UVCI:01:AT:10807843F94AEE0EE5093FBC254BD813#B") -> dict:
+                ci: str = "URN:UVCI:01:AT:10807843F94AEE0EE5093FBC254BD813#B", fnt: str | None = None) -> dict:
     entries = {
         "v": {"tg": "840539006", "vp": "1119349007", "mp": "EU/1/20/1528", "ma": "ORG-100030215", "dn": 2,
               "sd": 2, "dt": "2026-10-01", "co": "AT", "is": "Ministry of Health, Austria", "ci": ci},
@@ -59,7 +59,7 @@ def dcc_payload(kind: str = "v", family: str = "Musterfrau", given: str = "Gabri
         "r": {"tg": "840539006", "fr": "2026-09-01", "co": "AT", "is": "Ministry of Health, Austria",
               "df": "2026-09-15", "du": "2027-03-01", "ci": ci},
     }
-    return {"ver": "1.3.0", "nam": {"fn": family, "fnt": family.upper(), "gn": given, "gnt": given.upper()},
+    return {"ver": "1.3.0", "nam": {"fn": family, "fnt": fnt or family.upper(), "gn": given, "gnt": given.upper()},
             "dob": "1998-02-26", kind: [entries[kind]]}
 
 
