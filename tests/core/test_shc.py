@@ -181,7 +181,12 @@ def test_no_flipped_byte_in_a_card_is_accepted_or_crashes(position, value):
     mutated = token[:index] + chr(45 + value % 78) + token[index + 1:]
     result = verify_text(shc_chunks.jws_to_qr_text(mutated), trust_for(public), NOW)
     assert result.verdict is not Verdict.TECHNICAL_ERROR
-    assert result.is_valid is (mutated == token or _same_bytes(mutated, token))
+    if mutated == token:
+        assert result.is_valid
+    elif not _same_bytes(mutated, token):
+        assert not result.is_valid
+    # else: another spelling of the same bytes; JWS signs the text of header and payload, so a respelling there
+    # fails the signature while one in the signature segment may not: either answer is right.
 
 
 _CACHED: list = []
