@@ -7,6 +7,7 @@ durably (a verdict is logged before it is shown) and shows it.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,12 +25,17 @@ from kiosk.core.card import CardIdentity, CardType
 from kiosk.core.card_check import verify_card
 from kiosk.core.idnumber import normalise
 from kiosk.core.result import VerificationResult
+from kiosk.core.shc_chunks import ChunkAssembler
 from kiosk.core.verdicts import Outcome, VerificationError
 from kiosk.core.verify import verify_text
 from kiosk.datadir import DataDir
 from kiosk.ui.bridge import EventBridge
 from kiosk.ui.window import KioskWindow
 from sync.eventlog import EventLog
+
+
+PARTS_TIMEOUT_S = 60.0
+MULTIPART_SHC = re.compile(r"^shc:/\d{1,2}/\d{1,2}/\d", re.IGNORECASE)
 
 
 def utc_now() -> datetime:
@@ -67,6 +73,8 @@ class Kiosk(QObject):
         device = data.device()
         self.log = EventLog(data.event_log_path, device.device_id, device.log_hash_key)
         self.devices: list[Any] = []
+        self._parts = ChunkAssembler()
+        self._parts_started = 0.0
 
     def _load_status_list(self) -> status_list_mod.StatusList | None:
         path = self.data.status_list_path
@@ -111,8 +119,10 @@ class Kiosk(QObject):
             result = verify_card(event.card, self.status_list, self.clock())
             self.show_check(with_subject(result, normalise(event.card.id_number)), "card", started)
         elif isinstance(event, (CodeScanned, CodeSeen)):
-            result = verify_text(event.text, self.trust, self.clock())
-            self.show_check(with_subject(result, result.pass_id), "code", started)
+            text = self.assemble_parts(event.text)
+            if text is not None:
+                result = verify_text(text, self.trust, self.clock())
+                self.show_check(with_subject(result, result.pass_id), "code", started)
         elif isinstance(event, CardRemoved):
             self.window.card_lifted()
             self.card_lifted.emit()
@@ -122,6 +132,28 @@ class Kiosk(QObject):
             self.window.show_device_status("scanner", isinstance(event, ScannerAvailable), _detail(event))
         elif isinstance(event, (CameraAvailable, CameraUnavailable)):
             self.window.show_device_status("camera", isinstance(event, CameraAvailable), _detail(event))
+
+    def assemble_parts(self, text: str) -> str | None:
+        """Collect the parts of a multi-part SMART Health Card (`shc:/C/N/...`); None while parts are missing.
+
+        A part that does not fit, or a card left unfinished for PARTS_TIMEOUT_S, starts over; a part that cannot
+        be read at all goes on to the verifier, which gives it its typed verdict.
+        """
+        if not MULTIPART_SHC.match(text.strip()):
+            return text
+        now = time.monotonic()
+        if now - self._parts_started > PARTS_TIMEOUT_S:
+            self._parts.reset()
+        if not self._parts.parts:
+            self._parts_started = now
+        try:
+            whole = self._parts.add(text)
+        except VerificationError:
+            self._parts.reset()
+            return text
+        if whole is None:
+            self.window.show_reading("code")
+        return whole
 
     def lookup_id(self, id_number: str) -> VerificationResult:
         """Staff lookup by typed ID number: the same status-list check as a tapped card, logged as manual."""

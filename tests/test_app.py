@@ -30,6 +30,12 @@ def setup(tmp_path, qtbot):
     qtbot.addWidget(window)
     kiosk = Kiosk(config, data, window)
     kiosk.start_devices()
+
+    def devices_up() -> bool:
+        status = window.device_status()
+        return all(status.get(device, (False, ""))[0] for device in ("reader", "scanner"))
+
+    qtbot.waitUntil(devices_up, timeout=10_000)  # what a scanner sends before the port is open is lost
     yield kiosk, data, reader, scanner
     kiosk.stop()
     reader.close()
@@ -97,3 +103,21 @@ def test_a_pass_from_last_month_is_expired(setup, qtbot):
     with qtbot.waitSignal(kiosk.check_shown, timeout=10_000) as shown:
         scanner.scan(offline_pass.seal(claims, issuer.private_key, issuer.kid))
     assert (shown.args[0].result.verdict, shown.args[0].outcome) == (Verdict.EXPIRED, Outcome.STOP)
+
+
+def test_a_two_part_smart_health_card_is_assembled_then_verified(setup, qtbot):
+    from kiosk.core.shc_chunks import jws_to_qr_text
+    from tests.core.passes_factory import shc_jws, shc_key, shc_payload
+    from tests.core.test_shc import trust_for
+
+    kiosk, _, _, scanner = setup
+    private_key, public = shc_key()
+    digits = jws_to_qr_text(shc_jws(private_key, public, shc_payload()))[len("shc:/"):]
+    half = len(digits) // 4 * 2
+    kiosk.trust = trust_for(public)
+    with qtbot.waitSignal(kiosk.window.state_changed, timeout=10_000,
+                          check_params_cb=lambda state: state == "reading"):
+        scanner.scan(f"shc:/2/2/{digits[half:]}")
+    with qtbot.waitSignal(kiosk.check_shown, timeout=10_000) as shown:
+        scanner.scan(f"shc:/1/2/{digits[:half]}")
+    assert (shown.args[0].result.format, shown.args[0].result.verdict) == ("SHC", Verdict.VALID)
