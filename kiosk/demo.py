@@ -26,6 +26,7 @@ from kiosk.demo_data import Step, provision
 from kiosk.ui.window import KioskWindow
 
 STEP_TIMEOUT_S = 15.0
+HUMAN_PACE_S = 3.0  # in a real window, leave each verdict up long enough for a person to read it
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def run_demo(data_root: Path | None = None, screenshots: Path | None = None, hea
     window.resize(1280, 800)
     window.showFullScreen() if not headless and kiosk.config.fullscreen else window.show()
     kiosk.start_devices()
-    scenario = threading.Thread(target=_play, args=(steps, emulator, kiosk, checks, lifts, reports), daemon=True)
+    scenario = threading.Thread(target=_play, args=(steps, emulator, kiosk, checks, lifts, reports, 0.0 if headless else HUMAN_PACE_S), daemon=True)
     QTimer.singleShot(0, scenario.start)
     kiosk.bridge.received.connect(lambda ev: app.quit() if ev is _FINISHED else None)
     app.exec()
@@ -77,7 +78,7 @@ _FINISHED = object()
 
 
 def _play(steps: list[Step], emulator: ReaderEmulator, kiosk: Kiosk, checks: queue.Queue, lifts: queue.Queue,
-          reports: list) -> None:
+          reports: list, pace_s: float) -> None:
     """Scenario thread: act like a citizen, wait for the kiosk's verdict, lift the card, wait until the reader
     has seen it go (as a person's hand would take longer than one poll), next."""
     try:
@@ -92,6 +93,7 @@ def _play(steps: list[Step], emulator: ReaderEmulator, kiosk: Kiosk, checks: que
             except queue.Empty:
                 check = None
             reports.append(StepReport(step, check))
+            threading.Event().wait(pace_s)  # pacing for a watching person, not synchronisation
             if step.kind == "card":
                 emulator.lift()
                 if check is not None:
