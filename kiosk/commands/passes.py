@@ -10,6 +10,7 @@ from kiosk.cli import UsageError
 from kiosk.commands.common import data_dir, load_trust, parse_now, print_json
 from kiosk.core import offline_pass
 from kiosk.core.idnumber import IdNumberError, validate_resident_id
+from kiosk.core.clock import ClockCheck, ClockState
 from kiosk.core.freshness import FreshnessReport
 from kiosk.core.policy import Policy, PolicyError
 from kiosk.core.result import VerificationResult, failure
@@ -38,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     verify.add_argument("--now", help="verify as of this time, ISO 8601 (default: now)")
     verify.add_argument("--trust", help="a trust store file (default: the data directory's)")
     verify.add_argument("--gate", help="apply this gate's section of the policy")
+    verify.add_argument("--judge-clock", action="store_true",
+                        help="judge --now as the kiosk's clock (set back before signed data -> CLOCK_SUSPECT)")
     verify.set_defaults(handler=run_verify)
 
 
@@ -99,6 +102,8 @@ def run_verify(args: argparse.Namespace) -> int:
     clock = None
     if not args.now and not args.trust:  # the real clock: check it against the record and keep time monotonic
         clock = data_dir(args).observe_clock(now)
+    elif args.now and not args.judge_clock:  # a what-if time is not the kiosk's clock: do not judge it
+        clock = ClockCheck(ClockState.UNKNOWN, detail="--now given: the clock is not judged")
     try:
         policy = Policy().merged(trust.policy, args.gate)
     except PolicyError as exc:

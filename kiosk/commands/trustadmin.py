@@ -1,8 +1,9 @@
-"""`kiosk trust ...` and `kiosk statuslist ...`: the central-side tools (root and issuer keys, bundle signing,
+"""`kiosk bundle ...` and `kiosk statuslist ...`: the central-side tools (root and issuer keys, bundle signing,
 status-list snapshots and deltas) and the kiosk-side ones (install with rollback refused, freshness, clock).
+(`kiosk trust import/list`, kiosk/commands/trust.py, adds signer material to the store these bundles carry.)
 
 Central-side commands take their private keys as PEM files and never touch the kiosk's data directory unless
-told to; `trust revoke` is the demo's shortcut (it re-signs the bundle with the data directory's demo root).
+told to; `bundle revoke` is the demo's shortcut (it re-signs the bundle with the data directory's demo root).
 """
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ from kiosk.core.verdicts import Status, VerificationError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    trust = sub.add_parser("trust", help="root keys, trust bundles, revocation, freshness and clock")
-    tsub = trust.add_subparsers(dest="trust_command", required=True, metavar="ACTION")
+    bundle = sub.add_parser("bundle", help="root keys, signed trust bundles, revocation, freshness and clock")
+    tsub = bundle.add_subparsers(dest="bundle_command", required=True, metavar="ACTION")
     p = tsub.add_parser("new-key", help="central: a new P-256 key pair (root or issuer); prints its kid")
     p.add_argument("--out", required=True, help="private key PEM (mode 0600)")
     p.add_argument("--pub", help="also write the public key PEM here (e.g. pinned-roots.pem)")
@@ -56,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--now", help="as of this time (default: the system clock)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=run_status)
-    p = tsub.add_parser("time", help="kiosk: record the central service's time (authoritative)")
+    p = tsub.add_parser("central-time", help="kiosk: record the central service's time (authoritative)")
     p.add_argument("--central-time", required=True)
     p.set_defaults(handler=run_time)
     _register_status_list(sub)

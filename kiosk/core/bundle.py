@@ -27,7 +27,7 @@ MAGIC = "KTB1"
 MAX_BUNDLE_BYTES = 4 * 1024 * 1024
 ROOT_ALGS = frozenset({cose.ALG_ES256, cose.ALG_PS256})
 B_MAGIC, B_VERSION, B_ISSUED, B_REFRESH, B_EXPIRES, B_KEYS, B_REVOKED_KIDS, B_REVOKED_PASSES, B_POLICY, \
-    B_GRACE = range(1, 11)
+    B_GRACE, B_REVOKED_RIDS = range(1, 12)
 K_KID, K_SPKI, K_ISSUER, K_USES, K_NOT_BEFORE, K_NOT_AFTER = range(1, 7)
 
 
@@ -56,10 +56,11 @@ class BundleContent:
     refresh_due: datetime | None = None
     expires_at: datetime | None = None
     grace: timedelta | None = None
+    revoked_rids: frozenset[str] = field(default_factory=frozenset)  # SMART Health Card revocations
 
     def trust_store(self) -> TrustStore:
         return TrustStore(self.keys, self.revoked_kids, self.revoked_pass_ids, self.version,
-                          issued_at=self.issued_at, refresh_due=self.refresh_due, expires_at=self.expires_at,
+                          revoked_rids=self.revoked_rids, issued_at=self.issued_at, refresh_due=self.refresh_due, expires_at=self.expires_at,
                           grace=self.grace, policy=dict(self.policy))
 
     @classmethod
@@ -68,7 +69,7 @@ class BundleContent:
                    grace: timedelta | None = None, policy: Mapping[str, Any] | None = None) -> BundleContent:
         return cls(version, issued_at, trust.keys, trust.revoked_kids, trust.revoked_pass_ids,
                    dict(trust.policy if policy is None else policy), issued_at + refresh, issued_at + lifetime,
-                   grace if grace is not None else trust.grace)
+                   grace if grace is not None else trust.grace, trust.revoked_rids)
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ def sign_bundle(content: BundleContent, root_private_key: Any, root_kid: bytes |
     }
     if content.grace is not None:
         body[B_GRACE] = int(content.grace.total_seconds())
+    if content.revoked_rids:
+        body[B_REVOKED_RIDS] = sorted(content.revoked_rids)
     return cose.sign(cbor2.dumps(body, canonical=True), root_private_key, kid)
 
 
@@ -152,7 +155,8 @@ def _parse(body: Any) -> BundleContent:
         revoked_kids=frozenset(_typed(k, bytes) for k in body[B_REVOKED_KIDS]),
         revoked_pass_ids=frozenset(_typed(p, str) for p in body[B_REVOKED_PASSES]),
         policy=_thaw(policy), refresh_due=_dt(body[B_REFRESH]), expires_at=_dt(body[B_EXPIRES]),
-        grace=None if grace is None else timedelta(seconds=_int(grace)))
+        grace=None if grace is None else timedelta(seconds=_int(grace)),
+        revoked_rids=frozenset(_typed(r, str) for r in body.get(B_REVOKED_RIDS, ())))
 
 
 def _key_map(key: IssuerKey) -> dict[int, Any]:

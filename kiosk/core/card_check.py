@@ -22,9 +22,9 @@ def verify_card(card: CardIdentity, status_list: StatusList | None, now: datetim
     result = _check(card, status_list, now)
     if status_list is None:
         return result
-    check = clockmod.assess(now, status_list.issued_at, trusted_time=status_list.issued_at)
-    if not check.suspect and clock is not None:
-        check = clock
+    if clock is None:  # no runtime judgement given: judge the clock against the list's signed issue time
+        clock = clockmod.assess(now, status_list.issued_at, trusted_time=status_list.issued_at)
+    check = clock
     return guard(result, status_list.freshness(now, grace), check, stale_reason=Reason.STATUS_LIST_EXPIRED)
 
 

@@ -53,8 +53,8 @@ def guard(result: VerificationResult, freshness: fresh.FreshnessReport, clock: c
 
 def guard_with_trust(result: VerificationResult, trust: TrustStore, now: datetime,
                      clock: clockmod.ClockCheck | None = None) -> VerificationResult:
-    """`guard` with freshness and clock taken from the trust store (and an optional runtime clock check)."""
-    check = trust_clock(trust, now)
-    if not check.suspect and clock is not None:
-        check = clock
+    """`guard` with freshness from the trust store, and the clock judged against the store's signed times,
+    unless the caller passes its own judgement (`clock`: the runtime check with the monotonic record, which
+    includes those times, or an explicit "not judged" for a what-if evaluation at a given time)."""
+    check = clock if clock is not None else trust_clock(trust, now)
     return guard(result, trust_freshness(trust, now), check)

@@ -32,6 +32,9 @@ class TrustStore:
     revoked_kids: frozenset[bytes] = field(default_factory=frozenset)
     revoked_pass_ids: frozenset[str] = field(default_factory=frozenset)
     version: int = 0
+    # SMART Health Card revocations, "<kid>/<rid>" (always revoked) or "<kid>/<rid>.<epoch>" (revoked for cards
+    # issued before epoch); kid is the key's base64url thumbprint. See kiosk.core.shc_revocation.
+    revoked_rids: frozenset[str] = field(default_factory=frozenset)
     issued_at: datetime | None = None
     refresh_due: datetime | None = None
     expires_at: datetime | None = None
@@ -64,6 +67,7 @@ class TrustStore:
             "keys": [_key_to_dict(k) for k in self.keys],
             "revoked_kids": sorted(base64.b64encode(k).decode() for k in self.revoked_kids),
             "revoked_pass_ids": sorted(self.revoked_pass_ids),
+            "revoked_rids": sorted(self.revoked_rids),
         }
         for name in ("issued_at", "refresh_due", "expires_at", "trusted_time"):
             if getattr(self, name) is not None:
@@ -80,8 +84,9 @@ class TrustStore:
             keys = tuple(_key_from_dict(k) for k in data.get("keys", []))
             revoked_kids = frozenset(base64.b64decode(k) for k in data.get("revoked_kids", []))
             revoked_ids = frozenset(str(p) for p in data.get("revoked_pass_ids", []))
+            revoked_rids = frozenset(str(r) for r in data.get("revoked_rids", []))
             grace = data.get("grace_seconds")
-            return cls(keys, revoked_kids, revoked_ids, int(data.get("version", 0)),
+            return cls(keys, revoked_kids, revoked_ids, int(data.get("version", 0)), revoked_rids=revoked_rids,
                        issued_at=_dt(data.get("issued_at")), refresh_due=_dt(data.get("refresh_due")),
                        expires_at=_dt(data.get("expires_at")), trusted_time=_dt(data.get("trusted_time")),
                        grace=None if grace is None else timedelta(seconds=int(grace)),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from types import ModuleType
 
-from kiosk.core import kp1_verifier
+from kiosk.core import hc1, kp1_verifier, shc
 from kiosk.core.clock import ClockCheck
 from kiosk.core.result import VerificationResult, failure
 from kiosk.core.safeguards import guard_with_trust
@@ -17,6 +17,8 @@ from kiosk.core.verdicts import Reason, Verdict, VerificationError
 
 FORMATS: tuple[tuple[str, ModuleType], ...] = (
     ("KP1", kp1_verifier),
+    ("HC1", hc1),
+    ("SHC", shc),
 )
 
 

@@ -26,11 +26,13 @@ def signed(version: int = 2, issued_at=NOW, **changes) -> bytes:
 
 
 def test_round_trip_keeps_keys_uses_revocations_policy_and_times():
-    data = signed(revoked_kids=frozenset({b"12345678"}), revoked_pass_ids=frozenset({"ab"}))
+    data = signed(revoked_kids=frozenset({b"12345678"}), revoked_pass_ids=frozenset({"ab"}),
+                  revoked_rids=frozenset({"kid/rid.1600000000"}))
     bundle = bundlemod.open_bundle(data, ROOTS)
     trust = bundle.trust_store()
     assert trust.version == 2 and trust.keys_for(ISSUER.kid)[0].uses == frozenset({"KP1", "STATUS"})
     assert trust.revoked_kids == {b"12345678"} and trust.revoked_pass_ids == {"ab"}
+    assert trust.revoked_rids == {"kid/rid.1600000000"}
     assert trust.policy == {"statuses": {"yellow": "STOP"}}
     assert (trust.issued_at, trust.refresh_due, trust.expires_at) == (NOW, later(hours=24), later(days=30))
 

@@ -61,6 +61,13 @@ def test_a_runtime_clock_check_is_honoured():
                                                              ("CLOCK_SUSPECT",))
 
 
+def test_an_explicit_judgement_replaces_the_store_derived_one():
+    trust = bundled_trust(ISSUER, issued_at=later(days=1))
+    not_judged = clockmod.ClockCheck(ClockState.UNKNOWN, detail="what-if")
+    assert verify_text(ISSUER.seal(), trust, later(hours=2), clock=not_judged).verdict is Verdict.VALID
+    assert verify_text(ISSUER.seal(), trust, later(hours=2)).verdict is Verdict.CLOCK_SUSPECT
+
+
 def test_the_record_survives_a_restart(tmp_path):
     first = DataDir(tmp_path)
     first.issuer()

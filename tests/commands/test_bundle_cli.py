@@ -1,4 +1,4 @@
-"""`kiosk verify --now` gives the right verdict for each adversarial case; `kiosk issue`, `kiosk trust`,
+"""`kiosk verify --now` gives the right verdict for each adversarial case; `kiosk issue`, `kiosk bundle`,
 `kiosk statuslist` end to end on a real data directory."""
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_each_adversarial_case_through_the_command(kiosk, tmp_path):
     cases = {
         "expired": (text, iso(timedelta(days=7, minutes=1)), "EXPIRED", "PASS_EXPIRED"),
         "not yet valid": (text, iso(-timedelta(hours=2)), "NOT_YET_VALID", "ISSUED_IN_FUTURE"),
-        "wrong prefix": ("HC1:" + text[4:], iso(), "UNSUPPORTED_FORMAT", "UNKNOWN_PREFIX"),
+        "wrong prefix": ("HC2:" + text[4:], iso(), "UNSUPPORTED_FORMAT", "UNKNOWN_PREFIX"),
         "truncated": (text[:-7], iso(), "INVALID", None),
         "flipped character": (text[:40] + ("A" if text[40] != "A" else "B") + text[41:], iso(), "INVALID", None),
         "oversize": ("KP1:" + "0" * 9000, iso(), "INVALID", "INPUT_TOO_LARGE"),
@@ -66,11 +66,11 @@ def test_unknown_key_revoked_pass_and_revoked_key(kiosk, tmp_path, capsys):
     assert verdict(kiosk, (tmp_path / "f.txt").read_text().strip())["reason"] == "KEY_UNKNOWN"
     text = issue(kiosk, tmp_path)
     pass_id = verdict(kiosk, text)["pass_id"]
-    assert kiosk("trust", "revoke", "--pass-id", pass_id)[0] == 0
+    assert kiosk("bundle", "revoke", "--pass-id", pass_id)[0] == 0
     assert verdict(kiosk, text)["reason"] == "PASS_REVOKED"
     other = issue(kiosk, tmp_path, name="q.txt")
     kid = verdict(kiosk, other)["kid"]
-    assert kiosk("trust", "revoke", "--kid", kid)[0] == 0
+    assert kiosk("bundle", "revoke", "--kid", kid)[0] == 0
     result = verdict(kiosk, other)
     assert (result["verdict"], result["reason"], result["outcome"]) == ("REVOKED", "KEY_REVOKED", "STOP")
 
@@ -82,15 +82,16 @@ def test_offline_for_eight_days_is_trust_data_stale(kiosk, tmp_path):
     assert (result["verdict"], result["reason"], result["outcome"]) == \
         ("TRUST_DATA_STALE", "TRUST_BUNDLE_EXPIRED", "SEE_STAFF")
     assert result["trust_freshness"] == "expired"
-    code, out = kiosk("trust", "status", "--json", "--now", iso(timedelta(days=8)))
+    code, out = kiosk("bundle", "status", "--json", "--now", iso(timedelta(days=8)))
     assert code == 1 and json.loads(out)["freshness"] == "expired"
 
 
 def test_clock_set_back_is_suspect(kiosk, tmp_path):
     text = issue(kiosk, tmp_path, "--now", iso(-timedelta(days=3)))
-    result = verdict(kiosk, text, "--now", iso(-timedelta(days=2)))
+    result = verdict(kiosk, text, "--now", iso(-timedelta(days=2)), "--judge-clock")
     assert (result["verdict"], result["outcome"]) == ("CLOCK_SUSPECT", "SEE_STAFF")
     assert "CLOCK_SUSPECT" in result["flags"]
+    assert verdict(kiosk, text, "--now", iso(-timedelta(days=2)))["verdict"] == "VALID"  # a what-if time
 
 
 def test_family_print_job(kiosk, tmp_path):
@@ -122,15 +123,15 @@ def test_bundle_sign_install_and_rollback(kiosk, tmp_path):
     root, issuer = tmp_path / "root.pem", tmp_path / "issuer.pem"
     data = tmp_path / "data"
     data.mkdir()
-    assert kiosk("trust", "new-key", "--out", str(root), "--pub", str(data / "pinned-roots.pem"))[0] == 0
-    assert kiosk("trust", "new-key", "--out", str(issuer), "--pub", str(tmp_path / "issuer.pub"))[0] == 0
+    assert kiosk("bundle", "new-key", "--out", str(root), "--pub", str(data / "pinned-roots.pem"))[0] == 0
+    assert kiosk("bundle", "new-key", "--out", str(issuer), "--pub", str(tmp_path / "issuer.pub"))[0] == 0
     for version in (5, 6):
-        assert kiosk("trust", "sign", "--root-key", str(root), "--version", str(version), "--issuer",
+        assert kiosk("bundle", "sign", "--root-key", str(root), "--version", str(version), "--issuer",
                      f"{tmp_path / 'issuer.pub'}:CN-X:KP1,STATUS", "--out", str(tmp_path / f"b{version}.ktb"))[0] == 0
-    assert kiosk("trust", "install", str(tmp_path / "b6.ktb"))[0] == 0
-    code, out = kiosk("trust", "install", str(tmp_path / "b5.ktb"))
+    assert kiosk("bundle", "install", str(tmp_path / "b6.ktb"))[0] == 0
+    code, out = kiosk("bundle", "install", str(tmp_path / "b5.ktb"))
     assert code == 1 and "TRUST_BUNDLE_ROLLBACK" in out
-    code, out = kiosk("trust", "status", "--json")
+    code, out = kiosk("bundle", "status", "--json")
     assert json.loads(out)["version"] == 6
 
 
