@@ -8,7 +8,7 @@ import pytest
 from drivers.scanner import gm65
 from drivers.scanner.emulator import ScannerEmulator
 from drivers.scanner.events import CodeScanned, ScannerAvailable, ScannerFault, ScannerUnavailable
-from drivers.scanner.driver import QrScanner, read_one_code
+from drivers.scanner.scanner import QrScanner, read_one_code
 
 
 @pytest.fixture
