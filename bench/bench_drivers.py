@@ -19,7 +19,7 @@ from drivers.sam.events import CardPresented, CardRemoved, ReaderAvailable, Read
 from drivers.sam.presets import PRESETS
 from drivers.sam.reader import CardReader
 from drivers.scanner.emulator import ScannerEmulator
-from drivers.scanner.driver import QrScanner
+from drivers.scanner.scanner import QrScanner
 from drivers.scanner.events import ScannerAvailable, ScannerUnavailable
 
 from bench import fuzz_drivers

@@ -40,6 +40,7 @@ class Link:
         self._address: tuple[str, int] | None = None  # a socket link's address, kept across unplugs
         self._plugged = True
         self._closed = False
+        self._generation = 0  # +1 on every unplug: what was under way for the old connection is dropped
         self._wake_r, self._wake_w = os.pipe()
         self._thread: threading.Thread | None = None
         self.path = ""
@@ -146,14 +147,19 @@ class Link:
                 return None
 
     @property
+    def generation(self) -> int:
+        return self._generation
+
+    @property
     def connected(self) -> bool:
         with self._lock:
             return self._plugged and (self._master is not None or self._conn is not None)
 
     def send(self, data: bytes, *, baudrate: int | None = None, chunk: int = 64, gap_s: float = 0.0,
-             should_abort: Callable[[], bool] = lambda: False) -> bool:
+             should_abort: Callable[[], bool] = lambda: False, generation: int | None = None) -> bool:
         """Write `data` paced at `baudrate` (None: at once), in `chunk`-byte pieces with `gap_s` between them.
-        Returns False when the cable went away (or `should_abort`) before everything was written."""
+        Returns False when the cable went away (or `should_abort`) before everything was written; with
+        `generation`, also when the cable was pulled since (an answer never crosses a replug)."""
         start = time.monotonic()
         sent = 0
         pieces = 0
@@ -166,15 +172,15 @@ class Link:
             delay = due - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
-            if not self._write(piece):
+            if not self._write(piece, generation):
                 return False
             sent += len(piece)
             pieces += 1
         return True
 
-    def _write(self, piece: bytes) -> bool:
+    def _write(self, piece: bytes, generation: int | None = None) -> bool:
         with self._lock:
-            if not self._plugged:
+            if not self._plugged or (generation is not None and generation != self._generation):
                 return False
             try:
                 if self._conn is not None:
@@ -195,6 +201,7 @@ class Link:
         """The cable is pulled: the host's next read fails; a pty (and its symlink) vanishes."""
         with self._lock:
             self._plugged = False
+            self._generation += 1
             for fd in (self._master, self._slave):
                 if fd is not None:
                     os.close(fd)

@@ -60,6 +60,7 @@ class ReaderEmulator:
         self._faults = _Faults()
         self._rng = random.Random(seed)
         self._link = Link(self._on_bytes, name="sam-emulator")
+        self._generation = 0
 
     # ------------------------------------------------------------------ the cable
     def open_pty(self, symlink: str | None = None) -> str:
@@ -146,6 +147,9 @@ class ReaderEmulator:
         return self._faults.wrong_baud or (client is not None and client != self.baudrate)
 
     def _on_bytes(self, data: bytes) -> None:
+        if self._link.generation != self._generation:  # replugged: the module restarted, half requests are gone
+            self._generation = self._link.generation
+            self._decoder.reset()
         if self._baud_mismatch():
             # A UART at the wrong speed sees framing garbage: nothing it receives parses as a request.
             data = bytes(b ^ 0x5A for b in data)
@@ -156,6 +160,7 @@ class ReaderEmulator:
 
     def _answer(self, request: Request) -> None:
         function = self.commands.function_of(request)
+        generation = self._generation
         with self._lock:
             if self._faults.stuck:
                 return
@@ -169,7 +174,7 @@ class ReaderEmulator:
         if delay > 0:
             threading.Event().wait(delay)  # the SAM thinking; this thread has nothing else to do meanwhile
         baud = self.baudrate if self.pace else None
-        self._link.send(frame, baudrate=baud, chunk=chunk, gap_s=gap_s)
+        self._link.send(frame, baudrate=baud, chunk=chunk, gap_s=gap_s, generation=generation)
         if function == "set_baud" and response.sw3 == Sw3.SUCCESS and request.para < len(BAUD_CODES):
             self.baudrate = BAUD_CODES[request.para]
 

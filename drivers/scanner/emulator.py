@@ -22,6 +22,7 @@ class ScannerEmulator:
         self.pace = pace
         self.commands: list[gm65.Gm65Command] = []
         self._lock = threading.Lock()
+        self._handled = threading.Condition(self._lock)
         self._on_trigger: list[str] = []
         self._inbox = bytearray()
         self._link = Link(self._on_bytes, name="scanner-emulator")
@@ -75,10 +76,17 @@ class ScannerEmulator:
             del self._inbox[:end]
             self._handle(gm65.parse_command(frame))
 
+    def wait_commands(self, count: int, timeout: float = 3.0) -> bool:
+        """Block until `count` host commands have been handled (tests synchronise on it)."""
+        with self._handled:
+            return self._handled.wait_for(lambda: len(self.commands) >= count, timeout)
+
     def _handle(self, cmd: gm65.Gm65Command | None) -> None:
         if cmd is None:
             return
-        self.commands.append(cmd)
+        with self._handled:
+            self.commands.append(cmd)
+            self._handled.notify_all()
         self._link.send(gm65.WRITE_OK, baudrate=self.baudrate if self.pace else None)
         if cmd.kind == gm65.WRITE and cmd.address == gm65.BAUD_REGISTER and len(cmd.data) == 2:
             self.baudrate = gm65.baud_of_divisor(cmd.data)

@@ -150,7 +150,7 @@ def emulate_reader(args: argparse.Namespace) -> int:
 
 def read_code(args: argparse.Namespace) -> int:
     from drivers.ports import PortOpenError
-    from drivers.scanner.driver import read_one_code
+    from drivers.scanner.scanner import read_one_code
     from kiosk.commands.common import load_trust, parse_now, print_json
     from kiosk.core.policy import Policy
     from kiosk.core.verify import detect_format, verify_text

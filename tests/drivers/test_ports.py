@@ -14,7 +14,7 @@ from drivers.sam.emulator import ReaderEmulator
 from drivers.sam.events import CardPresented, CardRemoved, ReaderAvailable, ReaderFault, ReaderUnavailable
 from drivers.sam.presets import PRESETS
 from drivers.sam.reader import CardReader, read_one_card
-from drivers.scanner.driver import QrScanner
+from drivers.scanner.scanner import QrScanner
 from drivers.scanner.emulator import ScannerEmulator
 from drivers.scanner.events import CodeScanned, ScannerAvailable
 

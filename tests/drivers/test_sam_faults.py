@@ -217,3 +217,14 @@ def test_the_fingerprint_read_skips_photo_and_fingerprint(emulated, events, read
     bench.place("foreign2023")
     assert events.wait_for(CardPresented).card == PRESETS["foreign2023"]
     assert bench.emulator.requests["read_with_fingerprint"] == 1
+
+
+def test_an_oem_module_with_another_envelope_and_command_table(emulated, events, reader_on):
+    from drivers.sam.protocol import CommandSet, StxEnvelope
+
+    oem = CommandSet(find=(0x21, 0x01), select=(0x21, 0x02), read_text_photo=(0x31, 0x01))
+    bench = emulated(commands=oem, envelope=StxEnvelope())
+    reader_on(bench, commands=oem, envelope=StxEnvelope())
+    bench.place("hmt")
+    assert events.wait_for(CardPresented).card == PRESETS["hmt"]
+    assert bench.emulator.requests["unknown"] == 0

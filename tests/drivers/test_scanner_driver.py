@@ -8,7 +8,7 @@ import pytest
 from drivers.scanner import gm65
 from drivers.scanner.emulator import ScannerEmulator
 from drivers.scanner.events import CodeScanned, ScannerAvailable, ScannerFault, ScannerUnavailable
-from drivers.scanner.driver import QrScanner, read_one_code
+from drivers.scanner.scanner import QrScanner, read_one_code
 
 
 @pytest.fixture
@@ -91,6 +91,7 @@ def test_wrong_baud_gives_faults_and_a_baud_command_fixes_it(scanner_emulator, r
     emulator.baudrate = 9600  # the engine was reset to its default
     run_scanner(emulator.path, baudrate=9600, setup=[gm65.set_baud(9600)])
     events.wait_for(ScannerAvailable)
+    assert emulator.wait_commands(1)
     emulator.scan("KP1:CLEAR")
     assert events.wait_for(CodeScanned).text == "KP1:CLEAR"
     assert emulator.commands[-1].address == gm65.BAUD_REGISTER
