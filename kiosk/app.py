@@ -94,7 +94,7 @@ class Kiosk(QObject):
             from drivers.sam.reader import CardReader
             self.devices.append(CardReader(cfg.reader, self.bridge.post, baudrate=cfg.reader_baud))
         if cfg.scanner:
-            from drivers.scanner.driver import QrScanner
+            from drivers.scanner.scanner import QrScanner
             self.devices.append(QrScanner(cfg.scanner, self.bridge.post, baudrate=cfg.scanner_baud))
         if cfg.camera:
             from drivers.camera.capture import CameraCapture
