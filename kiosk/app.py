@@ -92,7 +92,8 @@ class Kiosk(QObject):
         cfg = self.config.devices
         if cfg.reader:
             from drivers.sam.reader import CardReader
-            self.devices.append(CardReader(cfg.reader, self.bridge.post, baudrate=cfg.reader_baud))
+            self.devices.append(CardReader(cfg.reader, self.bridge.post, baudrate=cfg.reader_baud,
+                                           poll_interval=cfg.reader_poll_s))
         if cfg.scanner:
             from drivers.scanner.scanner import QrScanner
             self.devices.append(QrScanner(cfg.scanner, self.bridge.post, baudrate=cfg.scanner_baud))
