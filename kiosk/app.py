@@ -92,9 +92,10 @@ class Kiosk(QObject):
         cfg = self.config.devices
         if cfg.reader:
             from drivers.sam.reader import CardReader
-            self.devices.append(CardReader(cfg.reader, self.bridge.post, baudrate=cfg.reader_baud))
+            self.devices.append(CardReader(cfg.reader, self.bridge.post, baudrate=cfg.reader_baud,
+                                           poll_interval=cfg.reader_poll_s))
         if cfg.scanner:
-            from drivers.scanner.driver import QrScanner
+            from drivers.scanner.scanner import QrScanner
             self.devices.append(QrScanner(cfg.scanner, self.bridge.post, baudrate=cfg.scanner_baud))
         if cfg.camera:
             from drivers.camera.capture import CameraCapture
