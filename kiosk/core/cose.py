@@ -66,7 +66,7 @@ def decode_sign1(data: bytes) -> Sign1:
     if not isinstance(obj, (list, tuple)) or len(obj) != 4:  # cbor2 >= 6 gives tuples inside tags
         raise CoseError("a COSE_Sign1 is an array of four items")
     protected_bytes, unprotected, payload, signature = obj
-    if not isinstance(protected_bytes, bytes) or not isinstance(unprotected, Mapping):
+    if not isinstance(protected_bytes, bytes) or not _is_map(unprotected):
         raise CoseError("malformed COSE headers")
     unprotected = dict(unprotected)
     if not isinstance(payload, bytes) or not isinstance(signature, bytes):
@@ -82,9 +82,17 @@ def _decode_protected(protected_bytes: bytes) -> dict:
         protected = cbor2.loads(protected_bytes)
     except Exception:
         raise CoseError("protected header is not CBOR") from None
-    if not isinstance(protected, Mapping):
+    if not _is_map(protected):
         raise CoseError("protected header is not a map")
     return dict(protected)
+
+
+def _is_map(value: Any) -> bool:
+    """A CBOR map as cbor2 decodes it (dict, or frozendict inside tags); the ABC check only as a fallback."""
+    return type(value) in _MAP_TYPES or isinstance(value, Mapping)
+
+
+_MAP_TYPES = (dict, getattr(cbor2, "frozendict", dict))
 
 
 def verify_signature(sign1: Sign1, public_key: Any) -> bool:

@@ -143,10 +143,13 @@ def _keys_in_order(value: Any) -> bool:
         if not all(type(k) is int for k in keys):
             return cbor2.dumps(value, canonical=True) == cbor2.dumps(value)
         order = [_int_key_rank(k) for k in keys]
-        return order == sorted(order) and all(_keys_in_order(v) for v in value.values())
+        return order == sorted(order) and all(_keys_in_order(v) for v in value.values() if type(v) in _NESTED)
     if isinstance(value, (list, tuple)):
-        return all(_keys_in_order(v) for v in value)
+        return all(_keys_in_order(v) for v in value if type(v) in _NESTED)
     return True
+
+
+_NESTED = (dict, list, tuple)
 
 
 def _int_key_rank(key: int) -> tuple[int, int, int]:

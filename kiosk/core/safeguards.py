@@ -56,5 +56,19 @@ def guard_with_trust(result: VerificationResult, trust: TrustStore, now: datetim
     """`guard` with freshness from the trust store, and the clock judged against the store's signed times,
     unless the caller passes its own judgement (`clock`: the runtime check with the monotonic record, which
     includes those times, or an explicit "not judged" for a what-if evaluation at a given time)."""
+    if clock is None and _plainly_fresh(trust, now):
+        return result
     check = clock if clock is not None else trust_clock(trust, now)
     return guard(result, trust_freshness(trust, now), check)
+
+
+def _plainly_fresh(trust: TrustStore, now: datetime) -> bool:
+    """The common case without building reports: fresh data and a clock inside the trusted window.
+    Equivalent to assessing both (tests/core/test_clock.py checks that); anything else takes the full path."""
+    issued, due = trust.issued_at, trust.refresh_due
+    if issued is None or due is None or trust.expires_at is None or now >= due or now >= trust.expires_at:
+        return False
+    if trust.grace is not None and trust.grace.total_seconds() < 0:  # a negative grace makes data stale early
+        return False
+    floor = issued if trust.trusted_time is None or trust.trusted_time < issued else trust.trusted_time
+    return floor - clockmod.TOLERANCE <= now <= floor + clockmod.MAX_AHEAD

@@ -81,3 +81,21 @@ def test_the_record_survives_a_restart(tmp_path):
     assert "CLOCK_SUSPECT" in verify_text("KP1:", restarted.trust(), real_now - timedelta(days=2)).flags
     restarted.record_trusted_time(real_now - timedelta(days=2), "central", authoritative=True)
     assert DataDir(tmp_path).clock_anchor().floor == real_now - timedelta(days=2)
+
+
+def test_the_fast_path_agrees_with_the_full_assessment():
+    import random
+
+    from kiosk.core import safeguards
+    from kiosk.core.result import VerificationResult
+    from kiosk.core.verdicts import Reason as R
+
+    random.seed(5)
+    valid = VerificationResult(Verdict.VALID, R.OK, "KP1")
+    for _ in range(3000):
+        trusted = None if random.random() < 0.3 else NOW + timedelta(hours=random.uniform(-100, 100))
+        grace = random.choice([None, timedelta(hours=-30), timedelta(hours=2), timedelta(days=9)])
+        trust = bundled_trust(ISSUER, trusted_time=trusted, grace=grace)
+        now = NOW + timedelta(hours=random.uniform(-50, 24 * 60))
+        full = safeguards.guard(valid, safeguards.trust_freshness(trust, now), safeguards.trust_clock(trust, now))
+        assert safeguards.guard_with_trust(valid, trust, now) == full
