@@ -38,7 +38,7 @@ class UiSettings:
     assets_dir: Path = DEFAULT_ASSETS
     screen_size: tuple[int, int] = (1920, 1080)  # the window size when not full screen (and for screenshots)
     instruction_cap_mm: float = 7.5  # capital H of instructions; target >= 7.33 mm at 600 mm
-    verdict_cap_mm: float = 30.0  # the verdict word, "far larger"
+    verdict_cap_mm: float = 25.0  # the verdict word, "far larger"
     target_mm: float = 11.0  # touch targets; target >= 9.53 mm
 
     def __post_init__(self) -> None:
