@@ -36,7 +36,7 @@ FOCUS_RING = "#0B4F9C"
 FAMILIES = {
     "zh-Hans": ["Noto Sans CJK SC"],
     "zh-Hant-HK": ["Noto Sans CJK HK", "Noto Sans CJK TC"],
-    "en": ["Noto Sans", "DejaVu Sans", "Noto Sans CJK SC"],
+    "en": ["Noto Sans CJK SC"],  # its Latin glyphs, with the CJK line spacing (>= 1.3 x the size)
 }
 
 

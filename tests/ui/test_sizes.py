@@ -1,0 +1,62 @@
+"""Sizes in millimetres from the configured pixel pitch: capital H, line spacing, touch targets."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QFontMetricsF
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit
+
+from kiosk.core.verdicts import Outcome
+from kiosk.ui.settings import UiSettings
+
+H_MIN_MM = 7.33
+TARGET_MIN_MM = 9.53
+
+
+def _cap_mm(widget, pitch):
+    return QFontMetricsF(widget.font()).capHeight() * pitch
+
+
+@pytest.mark.parametrize("pitch", [0.179, 0.2745, 0.12])  # 15.6" FHD, 21.5" 1366x768 (approx.), 15.6" 4K-ish
+def test_capital_h_of_instructions_and_verdict_word(make_window, valid_result, pitch):
+    win = make_window(UiSettings(pixel_pitch_mm=pitch, hold_seconds=60, screen_size=(4000, 3000)))
+    for label in win.idle_page.findChildren(QLabel):
+        if label.text():
+            assert _cap_mm(label, pitch) >= H_MIN_MM, label.text()
+    win.show_result(valid_result, Outcome.PASS)
+    rows = [lbl for lbl in win.verdict_page.findChildren(QLabel) if lbl.isVisible() and lbl.text()]
+    assert all(_cap_mm(lbl, pitch) >= H_MIN_MM for lbl in rows)
+    word = _cap_mm(win.verdict_page.word, pitch)
+    assert word >= 2.5 * H_MIN_MM  # "far larger"
+
+
+def test_line_spacing_at_least_1_3_times_the_font_size(make_window):
+    win = make_window()
+    for label in win.idle_page.findChildren(QLabel):
+        if label.text():
+            metrics = QFontMetricsF(label.font())
+            assert metrics.lineSpacing() >= 1.3 * label.font().pixelSize() - 0.5, label.text()
+
+
+def _targets(root):
+    return [w for w in root.findChildren(QAbstractButton) + root.findChildren(QLineEdit) if w.isVisible()]
+
+
+def _assert_targets(widgets, pitch):
+    assert widgets
+    for widget in widgets:
+        assert widget.width() * pitch >= TARGET_MIN_MM and widget.height() * pitch >= TARGET_MIN_MM, \
+            (widget.text(), widget.width(), widget.height())
+
+
+def test_touch_targets_on_citizen_staff_and_admin_screens(make_window):
+    win = make_window()
+    pitch = win.settings.pixel_pitch_mm
+    _assert_targets(_targets(win.bar), pitch)
+    win.staff.ask_pin("staff")
+    _assert_targets(_targets(win.staff.page), pitch)
+    win.staff.page.submit("2468")
+    _assert_targets(_targets(win.staff.page), pitch)
+    win.staff.ask_pin("admin")
+    win.staff.page.submit("135790")
+    assert win.current_state() == "admin"
+    _assert_targets(_targets(win.staff.page), pitch)
