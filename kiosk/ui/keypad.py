@@ -31,7 +31,8 @@ class Keypad(QWidget):
                                  f"QLineEdit:focus {{ border: 6px solid {theme.FOCUS_RING}; }}")
         if secret:
             self.entry.setEchoMode(QLineEdit.EchoMode.Password)
-        pattern = f"[0-9]{{0,{max_length - 1}}}[0-9xX]?" if with_x else f"[0-9]{{0,{max_length}}}"
+        pattern = (f"[0-9]{{0,{max_length - 1}}}|[0-9]{{{max_length - 1}}}[0-9xX]" if with_x
+                   else f"[0-9]{{0,{max_length}}}")
         self.entry.setValidator(QRegularExpressionValidator(QRegularExpression(pattern), self.entry))
         self.entry.textEdited.connect(self._upper)
         self.entry.returnPressed.connect(self._submit)

@@ -56,12 +56,12 @@ class PinPage(Page):
 
     def submit(self, pin: str) -> bool:
         now = self._clock()
+        self.keypad.clear()
         if self._guard.is_locked(now):
             self._show_lock()
             return False
         ok = bool(pin) and check_pin(pin, self._hash)
         self._guard.record(ok, now)
-        self.keypad.clear()
         if ok:
             self.message.setText("")
             self.accepted.emit()

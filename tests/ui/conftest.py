@@ -32,6 +32,8 @@ def expired_result() -> VerificationResult:
 @pytest.fixture
 def make_window(qtbot):
     """A shown KioskWindow with a short hold; optional settings/services overrides."""
+    from PySide6.QtWidgets import QApplication
+
     from kiosk.ui.settings import UiSettings
     from kiosk.ui.window import KioskWindow
 
@@ -41,5 +43,7 @@ def make_window(qtbot):
         qtbot.addWidget(win)
         win.show()
         qtbot.waitExposed(win)
+        win.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=2000)
         return win
     return make
