@@ -123,6 +123,8 @@ class AdminPage(Page):
             lines.append(f"  {strings.text('device.' + name, self._lang)}: {state}  {clip(detail, 70)}".rstrip())
         if ok and isinstance(health, KioskHealth):
             lines += self._health_lines(health)
+            if health.kiosk_id:
+                self.identity.setText(strings.text("admin.kiosk_id", self._lang, kiosk_id=clip(health.kiosk_id)))
         elif not ok and health:
             lines.append(strings.text("staff.error", self._lang, message=health))
         else:

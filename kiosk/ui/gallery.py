@@ -107,7 +107,7 @@ def render_gallery(out_dir: Path, languages: tuple[str, ...] | list[str] = LANGU
             action()
             app.processEvents()
             path = folder / f"{index:02d}-{name}.png"
-            win.grab().save(str(path))
+            win.grab().save(str(path), "PNG", 80)  # light compression: 10x faster, still small
             written.append(path)
         if win.staff.mode:
             win.staff.close()

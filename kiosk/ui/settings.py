@@ -40,6 +40,7 @@ class UiSettings:
     instruction_cap_mm: float = 7.5  # capital H of instructions; target >= 7.33 mm at 600 mm
     verdict_cap_mm: float = 25.0  # the verdict word, "far larger"
     target_mm: float = 11.0  # touch targets; target >= 9.53 mm
+    staff_text_scale: float = 1.0  # staff/admin text size (2.0 = 200 %); their screens scroll rather than clip
 
     def __post_init__(self) -> None:
         langs = tuple(lang for lang in self.languages if lang in LANGUAGES) or LANGUAGES

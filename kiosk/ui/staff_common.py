@@ -23,8 +23,10 @@ class Sizes:
     def __init__(self, settings: UiSettings) -> None:
         self.language = settings.primary_language
         self.target = settings.mm_to_px(max(settings.target_mm, 9.53))
-        self.text = theme.pixel_size_for_cap(self.language, STAFF_TEXT_MM, settings.pixel_pitch_mm)
-        self.title = theme.pixel_size_for_cap(self.language, STAFF_TEXT_MM * 1.6, settings.pixel_pitch_mm, True)
+        scale = max(0.5, min(3.0, settings.staff_text_scale))
+        self.text = theme.pixel_size_for_cap(self.language, STAFF_TEXT_MM * scale, settings.pixel_pitch_mm)
+        self.title = theme.pixel_size_for_cap(self.language, STAFF_TEXT_MM * 1.6 * scale, settings.pixel_pitch_mm,
+                                              True)
 
 
 def label(parent: QWidget, sizes: Sizes, text: str = "", bold: bool = False, title: bool = False) -> QLabel:

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QStackedLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QStackedLayout, QWidget
 
 from kiosk.ui.access import PinGuard
 from kiosk.ui.admin_page import AdminPage
@@ -30,6 +30,7 @@ class StaffFlow(QObject):
         self.guards = {role: PinGuard(settings.admin_max_failures, settings.admin_lockout_seconds)
                        for role in ("staff", "admin")}
         self.page: QWidget | None = None
+        self.container: QScrollArea | None = None  # the page scrolls (200 % text) rather than clip
         self.mode = ""  # "", "pin:staff", "pin:admin", "staff", "admin"
         self._deadline = 0.0
         self._tick = QTimer(self)
@@ -47,12 +48,12 @@ class StaffFlow(QObject):
     def close(self) -> None:
         self._tick.stop()
         QApplication.instance().removeEventFilter(self)
-        page, self.page, self.mode = self.page, None, ""
+        page, container, self.page, self.container, self.mode = self.page, self.container, None, None, ""
         if page is not None:
             if isinstance(page, StaffPage):
                 page.clear()
-            self._stack.removeWidget(page)
-            page.deleteLater()
+            self._stack.removeWidget(container)
+            container.deleteLater()
         self._window.staff_closed()
 
     def rebuild(self) -> None:
@@ -91,12 +92,17 @@ class StaffFlow(QObject):
         self._show(page, role)
 
     def _show(self, page: QWidget, mode: str) -> None:
-        old = self.page
-        self.page, self.mode = page, mode
-        self._stack.addWidget(page)
-        self._stack.setCurrentWidget(page)
+        old = self.container
+        container = QScrollArea(self._window)
+        container.setWidgetResizable(True)
+        container.setFrameShape(QFrame.Shape.NoFrame)
+        container.setWidget(page)
+        self.page, self.container, self.mode = page, container, mode
+        self._stack.addWidget(container)
+        self._stack.setCurrentWidget(container)
         if old is not None:
             self._stack.removeWidget(old)
+            old.hide()
             old.deleteLater()
         page.focus_entry()
         self.extend()

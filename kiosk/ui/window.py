@@ -104,7 +104,7 @@ class KioskWindow(QWidget):
         self.voice.reset_volume()
         if self.staff.mode:
             self._set_state(self.staff.mode)
-            self._stack.setCurrentWidget(self.staff.page)
+            self._stack.setCurrentWidget(self.staff.container)
             return
         base = self._resting_state()
         if base == "idle":

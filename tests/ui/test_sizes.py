@@ -60,3 +60,29 @@ def test_touch_targets_on_citizen_staff_and_admin_screens(make_window):
     win.staff.page.submit("135790")
     assert win.current_state() == "admin"
     _assert_targets(_targets(win.staff.page), pitch)
+
+
+def _clipped(root):
+    from PySide6.QtWidgets import QPushButton
+    bad = []
+    for widget in root.findChildren(QLabel) + root.findChildren(QPushButton):
+        if not widget.isVisible() or not widget.text():
+            continue
+        hint = widget.minimumSizeHint()
+        need_h = widget.heightForWidth(widget.width()) if widget.hasHeightForWidth() else hint.height()
+        if widget.width() < hint.width() - 1 or widget.height() < need_h - 1:
+            bad.append((widget.text()[:30], widget.size(), hint, need_h))
+    return bad
+
+
+@pytest.mark.parametrize("role,pin", [("staff", "2468"), ("admin", "135790")])
+def test_staff_screens_survive_200_percent_text_without_clipping(make_window, qtbot, role, pin):
+    win = make_window(staff_text_scale=2.0)
+    win.staff.ask_pin(role)
+    win.staff.page.submit(pin)
+    qtbot.waitUntil(lambda: win.staff.page.isVisible())
+    from kiosk.ui.staff_common import Sizes
+    assert win.staff.page.sizes.text >= 1.9 * Sizes(win.settings.replace(staff_text_scale=1.0)).text
+    assert not _clipped(win.staff.page)
+    if role == "admin":  # the admin panel no longer fits at 200 %: it scrolls instead of clipping
+        assert win.staff.container.verticalScrollBar().maximum() > 0
