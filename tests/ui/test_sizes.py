@@ -77,12 +77,14 @@ def _clipped(root):
 
 @pytest.mark.parametrize("role,pin", [("staff", "2468"), ("admin", "135790")])
 def test_staff_screens_survive_200_percent_text_without_clipping(make_window, qtbot, role, pin):
-    win = make_window(staff_text_scale=2.0)
+    from kiosk.ui.gallery import sample_services
+    win = make_window(services=sample_services(), staff_text_scale=2.0)
     win.staff.ask_pin(role)
     win.staff.page.submit(pin)
     qtbot.waitUntil(lambda: win.staff.page.isVisible())
+    qtbot.wait(50)  # let the layout settle at its final size
     from kiosk.ui.staff_common import Sizes
     assert win.staff.page.sizes.text >= 1.9 * Sizes(win.settings.replace(staff_text_scale=1.0)).text
     assert not _clipped(win.staff.page)
     if role == "admin":  # the admin panel no longer fits at 200 %: it scrolls instead of clipping
-        assert win.staff.container.verticalScrollBar().maximum() > 0
+        qtbot.waitUntil(lambda: win.staff.container.verticalScrollBar().maximum() > 0, timeout=3000)
