@@ -62,6 +62,7 @@ class IdlePage(_LinesPage):
 
     def retranslate(self, settings: UiSettings) -> None:
         self._settings = settings
+        self._pictogram.set_height(settings.mm_to_px(28))
         while self._layout.count() > 2:
             item = self._layout.takeAt(2)
             if item.widget() is not None:
@@ -221,7 +222,10 @@ class VerdictPage(Page):
         return [label.text() for label in labels if label.text()]
 
     def retranslate(self, settings: UiSettings) -> None:
+        """New settings (language order, pixel pitch): sizes follow at once, words at the next verdict."""
         self._settings = settings
+        side = settings.mm_to_px(settings.verdict_cap_mm * 1.4)
+        self.icon.setFixedSize(side, side)
 
 
 def _discard(widget: QWidget) -> None:

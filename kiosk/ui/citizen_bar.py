@@ -35,6 +35,9 @@ class CitizenBar(Page):
         def name(key: str) -> str:
             return " / ".join(dict.fromkeys(strings.text(key, lang) for lang in settings.languages))
         lang = settings.primary_language
+        size = settings.mm_to_px(max(settings.target_mm, 9.53))
+        for control in (self.repeat, self.louder, self.staff):
+            control.setMinimumSize(size, size)
         self.repeat.set_label(strings.text("control.repeat", lang), lang)
         self.repeat.setAccessibleName(name("control.repeat"))
         self.louder.set_label(strings.text("button.louder", lang), lang)

@@ -71,6 +71,9 @@ class IdlePictogram(QWidget):
         self.setFixedSize(size_px * 2, size_px)
         self._colour = colour
 
+    def set_height(self, size_px: int) -> None:
+        self.setFixedSize(size_px * 2, size_px)
+
     def paintEvent(self, event) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

@@ -88,3 +88,28 @@ def test_staff_screens_survive_200_percent_text_without_clipping(make_window, qt
     assert not _clipped(win.staff.page)
     if role == "admin":  # the admin panel no longer fits at 200 %: it scrolls instead of clipping
         qtbot.waitUntil(lambda: win.staff.container.verticalScrollBar().maximum() > 0, timeout=3000)
+
+
+def test_a_new_pixel_pitch_from_the_admin_panel_resizes_text_and_targets(make_window, valid_result):
+    win = make_window()
+    before = win.idle_page._lines[0][1].font().pixelSize()
+    win.apply_settings(win.settings.replace(pixel_pitch_mm=0.25))  # a coarser panel needs more pixels per mm
+    assert win.idle_page._lines[0][1].font().pixelSize() < before
+    label = win.idle_page._lines[0][1]
+    assert _cap_mm(label, 0.25) >= H_MIN_MM
+    win.show_result(valid_result, Outcome.PASS)
+    assert _cap_mm(win.verdict_page.word, 0.25) >= 2.5 * H_MIN_MM
+    assert win.bar.repeat.minimumWidth() * 0.25 >= TARGET_MIN_MM
+
+
+def test_focus_is_visible_on_staff_controls(make_window):
+    from PySide6.QtWidgets import QApplication
+    win = make_window()
+    win.staff.ask_pin("staff")
+    win.staff.page.submit("2468")
+    button = win.staff.page.pause
+    plain = button.grab().toImage()
+    button.setFocus()
+    QApplication.processEvents()
+    focused = button.grab().toImage()
+    assert plain != focused  # the focus ring changes the pixels
