@@ -208,6 +208,11 @@ class VerdictPage(Page):
             label.hide()
         self._used = 0
 
+    def show_lift_hint(self) -> None:
+        """The hold is over but the card is still on the reader: ask for it back, in every language."""
+        for language in self._settings.languages:
+            self._add_row(strings.text("hint.lift", language), language, bold=True)
+
     def clear(self) -> None:
         """Remove every trace of the last person from the page."""
         self._clear_rows()

@@ -25,6 +25,7 @@ class UiSettings:
     languages: tuple[str, ...] = LANGUAGES  # display/speech order; the first is the primary screen language
     pixel_pitch_mm: float = 0.179  # 15.6" 1920x1080 panel; never QScreen.physicalDotsPerInch() (fake offscreen)
     hold_seconds: float = 3.0  # a verdict stays at least this long (and until the card is lifted)
+    card_forgotten_seconds: float = 60.0  # a card left on the reader: clear the screen anyway after this long
     volume: float = 0.8  # 0..1, the level each new person starts at
     voice_enabled: bool = True
     staff_pin_hash: str = field(default_factory=lambda: hash_pin(DEFAULT_STAFF_PIN, b"kiosk-staff-demo"))

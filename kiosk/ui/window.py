@@ -151,6 +151,8 @@ class KioskWindow(QWidget):
 
     def show_device_status(self, device: str, ok: bool, detail: str = "") -> None:
         self._devices[_text_of(device)[:40]] = (bool(ok), _text_of(detail)[:200])
+        if _text_of(device) == "reader" and not ok:
+            self.card_lifted()  # a reader that is gone cannot report the lift
         reader_ok = self._devices.get("reader", (True, ""))[0]
         code_ok = self._devices.get("scanner", (True, ""))[0] or self._devices.get("camera", (True, ""))[0]
         self.idle_page.set_inputs(reader_ok, code_ok)
@@ -258,8 +260,16 @@ class KioskWindow(QWidget):
         return "idle"
 
     def _on_hold_elapsed(self) -> None:
-        self._hold_elapsed = True
-        if self._state == "verdict" and not self._card_present:
+        if self._state != "verdict":
+            return
+        if not self._card_present:
+            self.show_idle()
+        elif not self._hold_elapsed:
+            self._hold_elapsed = True
+            self.verdict_page.show_lift_hint()
+            self._hold.start(int(max(0.0, self.settings.card_forgotten_seconds - self.settings.hold_seconds) * 1000))
+        else:  # a card forgotten on the reader: no personal data stays up indefinitely
+            self._card_present = False
             self.show_idle()
 
     def _set_state(self, state: str) -> None:

@@ -63,3 +63,24 @@ def test_bridge_delivers_events_from_a_worker_thread_on_the_gui_thread(qtbot):
     worker.join(5)
     qtbot.waitUntil(lambda: bool(seen), timeout=2000)
     assert seen == [("card-present", True)]
+
+
+def test_card_left_on_the_reader_gets_a_hint_then_is_cleared(qtbot, card_result):
+    win = KioskWindow(UiSettings(hold_seconds=0.05, card_forgotten_seconds=0.3))
+    qtbot.addWidget(win)
+    win.show_reading("card")
+    win.show_result(card_result, Outcome.PASS)
+    qtbot.waitUntil(lambda: "Please take your card" in win.verdict_page.visible_text(), timeout=2000)
+    assert win.current_state() == "verdict"
+    qtbot.waitUntil(lambda: win.current_state() == "idle", timeout=3000)
+    assert win.verdict_page.visible_text() == []
+
+
+def test_losing_the_reader_releases_a_held_card_verdict(window, qtbot, card_result):
+    window.show_reading("card")
+    window.show_result(card_result, Outcome.STOP)
+    qtbot.wait(100)
+    window.show_device_status("reader", False, "USB unplugged")
+    assert window.current_state() == "idle"
+    assert "Lay your ID card here" not in " ".join(window.idle_page.visible_text())
+    assert "or show your pass code" in " ".join(window.idle_page.visible_text())
