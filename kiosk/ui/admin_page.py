@@ -38,8 +38,17 @@ class AdminPage(Page):
         grid.setContentsMargins(m, m, m, m)
         grid.setHorizontalSpacing(m)
         grid.addWidget(label(self, sizes, strings.text("admin.title", lang), title=True), 0, 0, 1, 2)
-        left = QVBoxLayout()
+        left, right = QVBoxLayout(), QVBoxLayout()
         grid.addLayout(left, 1, 0)
+        grid.addLayout(right, 1, 1)
+        self._build_status(left)
+        self._build_settings(right)
+        self.set_timeout_warning(None)
+        self._show_volume()
+        self.refresh()
+
+    def _build_status(self, left: QVBoxLayout) -> None:
+        sizes, lang = self.sizes, self._lang
         self.health = label(self, sizes)
         self.health.setAccessibleName(strings.text("admin.devices", lang))
         left.addWidget(self.health)
@@ -58,8 +67,9 @@ class AdminPage(Page):
         self.message.setAccessibleName("message")
         left.addWidget(self.message)
         left.addStretch(1)
-        right = QVBoxLayout()
-        grid.addLayout(right, 1, 1)
+
+    def _build_settings(self, right: QVBoxLayout) -> None:
+        sizes, lang, settings = self.sizes, self._lang, self._settings
         right.addWidget(label(self, sizes, strings.text("admin.settings", lang), bold=True))
         langs = QHBoxLayout()
         for code in strings.LANGUAGES:
@@ -98,9 +108,6 @@ class AdminPage(Page):
         right.addWidget(self.timeout)
         right.addWidget(self.more)
         right.addStretch(1)
-        self.set_timeout_warning(None)
-        self._show_volume()
-        self.refresh()
 
     def focus_entry(self) -> None:
         self.focusNextChild()

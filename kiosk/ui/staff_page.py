@@ -43,8 +43,17 @@ class StaffPage(Page):
         grid.setContentsMargins(m, m, m, m)
         grid.setHorizontalSpacing(m)
         grid.addWidget(label(self, sizes, strings.text("staff.title", self._lang), title=True), 0, 0, 1, 2)
-        left = QVBoxLayout()
+        left, right = QVBoxLayout(), QVBoxLayout()
         grid.addLayout(left, 1, 0)
+        grid.addLayout(right, 1, 1)
+        self._build_lookup(left)
+        self._build_controls(right, paused)
+        self.set_timeout_warning(None)
+        self._on_typed("")
+        self.refresh(devices)
+
+    def _build_lookup(self, left: QVBoxLayout) -> None:
+        sizes = self.sizes
         left.addWidget(label(self, sizes, strings.text("staff.id_number", self._lang), bold=True))
         self.keypad = Keypad(self._lang, sizes.target, sizes.text, with_x=True, secret=False, max_length=18,
                              parent=self)
@@ -57,8 +66,9 @@ class StaffPage(Page):
         self.feedback.setAccessibleName(strings.text("staff.id_number", self._lang))
         left.addWidget(self.feedback)
         left.addStretch(1)
-        right = QVBoxLayout()
-        grid.addLayout(right, 1, 1)
+
+    def _build_controls(self, right: QVBoxLayout, paused: bool) -> None:
+        sizes = self.sizes
         self.result = label(self, sizes)
         self.result.setAccessibleName(strings.text("button.lookup", self._lang))
         right.addWidget(self.result)
@@ -83,9 +93,6 @@ class StaffPage(Page):
         right.addWidget(self.timeout)
         right.addWidget(self.more)
         right.addStretch(1)
-        self.set_timeout_warning(None)
-        self._on_typed("")
-        self.refresh(devices)
 
     def focus_entry(self) -> None:
         self.keypad.entry.setFocus()
