@@ -7,6 +7,7 @@ composition root builds one from kiosk.toml; the admin panel changes a copy and 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,11 @@ DEFAULT_STAFF_PIN = "2468"
 DEFAULT_ADMIN_PIN = "135790"
 
 
+@functools.cache
+def _demo_hash(pin: str, salt: bytes) -> str:
+    return hash_pin(pin, salt)
+
+
 @dataclass(frozen=True)
 class UiSettings:
     languages: tuple[str, ...] = LANGUAGES  # display/speech order; the first is the primary screen language
@@ -28,8 +34,8 @@ class UiSettings:
     card_forgotten_seconds: float = 60.0  # a card left on the reader: clear the screen anyway after this long
     volume: float = 0.8  # 0..1, the level each new person starts at
     voice_enabled: bool = True
-    staff_pin_hash: str = field(default_factory=lambda: hash_pin(DEFAULT_STAFF_PIN, b"kiosk-staff-demo"))
-    admin_pin_hash: str = field(default_factory=lambda: hash_pin(DEFAULT_ADMIN_PIN, b"kiosk-admin-demo"))
+    staff_pin_hash: str = field(default_factory=lambda: _demo_hash(DEFAULT_STAFF_PIN, b"kiosk-staff-demo"))
+    admin_pin_hash: str = field(default_factory=lambda: _demo_hash(DEFAULT_ADMIN_PIN, b"kiosk-admin-demo"))
     admin_max_failures: int = 3
     admin_lockout_seconds: float = 300.0
     staff_timeout_seconds: float = 120.0  # staff screens return to idle; warned 20 s ahead, extendable

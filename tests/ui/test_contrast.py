@@ -76,3 +76,14 @@ def test_pass_and_stop_differ_in_luminance_for_red_green_colour_blindness(make_w
     light = simulated_luminance(backgrounds[Outcome.PASS], matrix)
     dark = simulated_luminance(backgrounds[Outcome.STOP], matrix)
     assert (max(light, dark) + 0.05) / (min(light, dark) + 0.05) >= 3.0
+
+
+def test_palette_pairs_meet_their_targets(qapp):
+    from PySide6.QtGui import QColor
+
+    from kiosk.ui import theme
+    for scheme in (theme.IDLE, theme.READING, theme.UNAVAILABLE, *theme.VERDICT.values()):
+        assert theme.contrast_ratio(QColor(scheme.background), QColor(scheme.foreground)) >= 7.0, scheme
+    assert theme.contrast_ratio(QColor(theme.STAFF.background), QColor(theme.STAFF.foreground)) >= 7.0
+    assert theme.contrast_ratio(QColor(theme.STAFF_ACCENT), QColor("#FFFFFF")) >= 7.0  # button text
+    assert theme.contrast_ratio(QColor(theme.FOCUS_RING), QColor(theme.STAFF.background)) >= 3.0
