@@ -144,6 +144,8 @@ class VerdictPage(Page):
         self.set_scheme(theme.scheme_for(self.outcome))
         fg = self.scheme.foreground
         self.icon.set_outcome(self.outcome, fg)
+        self.icon.setAccessibleName(f"{strings.text(f'verdict.{self.outcome}', settings.primary_language)} "
+                                    f"({self.icon.shape})")
         primary = settings.primary_language
         self.word.set_language(primary)
         self._fit_word(strings.text(f"verdict.{self.outcome}", primary))
