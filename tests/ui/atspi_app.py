@@ -1,5 +1,5 @@
 """Child process for the AT-SPI test: a real (xcb) KioskWindow showing a STOP verdict; quits after 30 s or on
-stdin EOF. Prints "ready" once the verdict is up; shows a PASS verdict 4 s after start (to be announced)."""
+stdin EOF. Prints "ready" once the verdict is up; from 3 s on, a new STOP verdict every 1.5 s (to be announced)."""
 from __future__ import annotations
 
 import sys
@@ -19,7 +19,9 @@ def main() -> int:
     win.show()
     result = VerificationResult(Verdict.EXPIRED, Reason.PASS_EXPIRED, "KP1", holder=HolderView("李*", "310101********0015"))
     QTimer.singleShot(500, lambda: (win.show_result(result, Outcome.STOP), print("ready", flush=True)))
-    QTimer.singleShot(4000, lambda: win.show_result(result, Outcome.PASS))  # the client listens for this one
+    again = QTimer(app)  # a new STOP verdict every 1.5 s, for the client to hear announced whenever it listens
+    again.timeout.connect(lambda: win.show_result(result, Outcome.STOP))
+    QTimer.singleShot(3000, lambda: again.start(1500))
     notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
     notifier.activated.connect(lambda: sys.stdin.readline() == "" and app.quit())
     QTimer.singleShot(30_000, app.quit)

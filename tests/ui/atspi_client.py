@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 
 import pyatspi
 
@@ -35,14 +36,26 @@ def listen(seconds: float) -> list[str]:
     return heard
 
 
+def find(name: str, timeout: float):
+    """Poll the desktop until the application has registered (or the timeout passes)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        desktop = pyatspi.Registry.getDesktop(0)
+        for index in range(desktop.childCount):
+            app = desktop.getChildAtIndex(index)
+            if app is not None and app.name == name and app.childCount:
+                return app, desktop
+        if time.monotonic() > deadline:
+            return None, desktop
+        time.sleep(0.1)
+
+
 def main() -> int:
-    desktop = pyatspi.Registry.getDesktop(0)
-    for index in range(desktop.childCount):
-        app = desktop.getChildAtIndex(index)
-        if app is not None and app.name == sys.argv[1]:
-            tree = walk(app)
-            print(json.dumps({"tree": tree, "announcements": listen(float(sys.argv[2]))}))
-            return 0
+    app, desktop = find(sys.argv[1], 10.0)
+    if app is not None:
+        tree = walk(app)
+        print(json.dumps({"tree": tree, "announcements": listen(float(sys.argv[2]))}))
+        return 0
     print(json.dumps({"apps": [desktop.getChildAtIndex(i).name for i in range(desktop.childCount)]}))
     return 1
 

@@ -47,4 +47,4 @@ def test_a_real_screen_reader_sees_named_controls_and_hears_the_verdict():
     labels = [name for role, name in shown if role == "label"]
     assert "停止" in labels and "STOP" in labels and "This pass has expired" in labels
     assert any("(octagon-bar)" in name for _, name in shown)  # the icon is named, not an empty filler
-    assert report["announcements"] and "Please go ahead" in report["announcements"][0]
+    assert report["announcements"] and "Please do not go through" in report["announcements"][0]
