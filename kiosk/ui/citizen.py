@@ -164,13 +164,15 @@ class VerdictPage(Page):
             other.setFont(font)
             other.set_colour(fg)
             other.setText(word)
-            other.setVisible(bool(word))
+            if other.isHidden() == bool(word):
+                other.setVisible(bool(word))
         for language in settings.languages:
             self._add_row(strings.reason_text(reason, self.outcome, language), language)
         identity = "   ".join(part for part in (clip(masked_name, 24), clip(masked_id, 32), clip(pass_type, 24))
                                if part)
         if identity:
             self._add_row(identity, primary)
+        self._hide_unused_rows()
 
     def _fit_word(self, word: str) -> None:
         settings = self._settings
@@ -201,19 +203,26 @@ class VerdictPage(Page):
             label.language = language
             label.setFont(theme.language_font(language, size, bold))
         label.setText(text)
-        label.show()
+        if label.isHidden():
+            label.show()
         self._used += 1
 
     def _clear_rows(self) -> None:
+        """Blank every row; rows stay in place (showing and hiding widgets is what costs time)."""
         for label in self._labels:
             label.setText("")
-            label.hide()
         self._used = 0
+
+    def _hide_unused_rows(self) -> None:
+        for label in self._labels[self._used:]:
+            if not label.isHidden():
+                label.hide()
 
     def show_lift_hint(self) -> None:
         """The hold is over but the card is still on the reader: ask for it back, in every language."""
         for language in self._settings.languages:
             self._add_row(strings.text("hint.lift", language), language, bold=True)
+        self._hide_unused_rows()
 
     def clear(self) -> None:
         """Remove every trace of the last person from the page."""
@@ -221,7 +230,7 @@ class VerdictPage(Page):
         self.word.setText("")
         for other in self._other_words:
             other.setText("")
-            other.hide()
+        self._hide_unused_rows()
         self.outcome = ""
 
     def visible_text(self) -> list[str]:
