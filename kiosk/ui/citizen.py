@@ -115,7 +115,6 @@ class VerdictPage(Page):
         lang = settings.primary_language
         self.word = TextLabel(lang, theme.pixel_size_for_cap(lang, settings.verdict_cap_mm, settings.pixel_pitch_mm,
                                                              bold=True), "#000000", bold=True, parent=self)
-        self.word.setSizePolicy(self.word.sizePolicy().horizontalPolicy(), self.word.sizePolicy().verticalPolicy())
         head.addWidget(self.word)
         head.addStretch(1)
         layout.addStretch(1)
@@ -150,10 +149,12 @@ class VerdictPage(Page):
         self.word.set_language(primary)
         self._fit_word(strings.text(f"verdict.{self.outcome}", primary))
         self._clear_rows()
-        others = []
+        others: list[tuple[str, str]] = []
+        seen = {self.word.text()}
         for language in settings.languages[1:]:
             word = strings.text(f"verdict.{self.outcome}", language)
-            if word not in others and word != self.word.text():
+            if word not in seen:
+                seen.add(word)
                 others.append((language, word))
         for index, other in enumerate(self._other_words):
             language, word = others[index] if index < len(others) else (primary, "")

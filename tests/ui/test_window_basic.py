@@ -84,3 +84,11 @@ def test_losing_the_reader_releases_a_held_card_verdict(window, qtbot, card_resu
     assert window.current_state() == "idle"
     assert "Lay your ID card here" not in " ".join(window.idle_page.visible_text())
     assert "or show your pass code" in " ".join(window.idle_page.visible_text())
+
+
+def test_the_verdict_word_appears_once_per_distinct_spelling(qtbot, expired_result):
+    win = KioskWindow(UiSettings(languages=("en", "zh-Hans", "zh-Hant-HK")))
+    qtbot.addWidget(win)
+    win.show_result(expired_result, Outcome.STOP)
+    shown = win.verdict_page.visible_text()
+    assert shown[0] == "STOP" and shown.count("停止") == 1  # 停止 is spelt the same in both scripts
