@@ -1,7 +1,7 @@
 """The strip under the citizen screens: repeat the prompt, louder, and the staff door.
 
 Three large buttons (≥ the configured target size), named in every configured language for screen readers.
-Its background follows the screen above it. GUI thread only.
+It keeps one dark colour on every screen (a fixed place to find it; no repaint per verdict). GUI thread only.
 """
 from __future__ import annotations
 

@@ -236,7 +236,7 @@ class KioskWindow(QWidget):
     # ----------------------------------------------------------------- internals
     def _show_page(self, page: QWidget) -> None:
         self._stack.setCurrentWidget(page)
-        self.bar.set_scheme(page.scheme)
+        # the control strip keeps its own dark colour: repainting its buttons on every verdict costs ~4 ms
 
     def _louder(self) -> None:
         self.voice.louder()
