@@ -102,8 +102,17 @@ def test_none_refcount_stays_level_over_thousands_of_ui_updates(make_window, val
     assert abs(after - before) < 500, (before, after)
 
 
-def test_gallery_renders_every_state(qapp, tmp_path):
-    paths = render_gallery(tmp_path, languages=("zh-Hant-HK",))
-    assert len(paths) == 14 and all(p.stat().st_size > 5000 for p in paths)
-    assert {p.stem.split("-", 1)[1] for p in paths} >= {"idle", "verdict-pass", "verdict-stop", "verdict-see-staff",
-                                                       "staff-lookup-result", "admin-panel", "paused", "unavailable"}
+def test_gallery_renders_every_state_as_named(qapp, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from tests.ui.pixels import text_contrast
+    written = render_gallery(tmp_path, languages=("zh-Hant-HK",))
+    assert len(written) == 14 and all(p.stat().st_size > 5000 for p in written)
+    paths = {p.stem.split("-", 1)[1]: p for p in written}
+    assert set(paths) >= {"idle", "reading-card", "verdict-pass", "verdict-stop", "verdict-see-staff", "unavailable",
+                          "paused", "staff-pin", "staff-lookup-result", "admin-pin", "admin-panel"}
+    backgrounds = {name: text_contrast(QImage(str(path)))[1] for name, path in paths.items()}
+    assert backgrounds["verdict-pass"] == (0x3D, 0xEC, 0x94)
+    assert backgrounds["verdict-stop"] == (0xA5, 0x00, 0x21)
+    assert backgrounds["unavailable"] == backgrounds["paused"] == (0xFF, 0xC2, 0x0A)
+    assert backgrounds["idle"] == (0x0B, 0x1A, 0x2E)
