@@ -23,6 +23,7 @@ from kiosk.ui.widgets import Page
 class PinPage(Page):
     accepted = Signal()
     cancelled = Signal()
+    more_time = Signal()
 
     def __init__(self, settings: UiSettings, role: str, guard: PinGuard, clock: Callable[[], float],
                  parent: QWidget | None = None) -> None:
@@ -48,8 +49,19 @@ class PinPage(Page):
         column.addWidget(self.message)
         self.cancel = button(self, sizes, "button.cancel", self.cancelled.emit)
         column.addWidget(self.cancel)
+        self.timeout = label(self, sizes, bold=True)
+        self.more = button(self, sizes, "button.more_time", self.more_time.emit)
+        column.addWidget(self.timeout)
+        column.addWidget(self.more)
         self._language = lang
+        self.set_timeout_warning(None)
         self._show_lock()
+
+    def set_timeout_warning(self, seconds: int | None) -> None:
+        self.timeout.setVisible(seconds is not None)
+        self.more.setVisible(seconds is not None)
+        if seconds is not None:
+            self.timeout.setText(strings.text("staff.timeout", self._language, seconds=seconds))
 
     def focus_entry(self) -> None:
         self.keypad.entry.setFocus()

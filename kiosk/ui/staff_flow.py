@@ -43,6 +43,7 @@ class StaffFlow(QObject):
         page = PinPage(self._window.settings, role, guard, self.clock, self._window)
         page.accepted.connect(lambda: self._open(role))
         page.cancelled.connect(self.close)
+        page.more_time.connect(self.extend)
         self._show(page, f"pin:{role}")
 
     def close(self) -> None:
@@ -71,7 +72,7 @@ class StaffFlow(QObject):
 
     def extend(self) -> None:
         self._deadline = self.clock() + self._window.settings.staff_timeout_seconds
-        if self.page is not None and hasattr(self.page, "set_timeout_warning"):
+        if self.page is not None:
             self.page.set_timeout_warning(None)
 
     # ----------------------------------------------------------------- internals
@@ -114,7 +115,7 @@ class StaffFlow(QObject):
         remaining = self._deadline - self.clock()
         if remaining <= 0:
             self.close()
-        elif remaining <= WARN_SECONDS and hasattr(self.page, "set_timeout_warning"):
+        elif remaining <= WARN_SECONDS and self.page is not None:
             self.page.set_timeout_warning(int(remaining + 0.999))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)

@@ -91,12 +91,14 @@ def test_staff_flow_keyboard_only(make_window, qtbot, valid_result):
     assert win.current_state() == "paused"
 
 
-def test_staff_timeout_warns_20_s_ahead_and_more_time_extends(make_window):
+@pytest.mark.parametrize("screen", ["pin", "staff"])
+def test_staff_timeout_warns_20_s_ahead_and_more_time_extends(make_window, screen):
     win = make_window()
     clock = Clock()
     win.staff.clock = clock
     win.staff.ask_pin("staff")
-    win.staff.page.submit("2468")
+    if screen == "staff":
+        win.staff.page.submit("2468")
     clock.now += win.settings.staff_timeout_seconds - 15
     win.staff._on_tick()
     assert win.staff.page.more.isVisible() and "15" in win.staff.page.timeout.text()
