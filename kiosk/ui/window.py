@@ -45,6 +45,7 @@ class KioskWindow(QWidget):
         self._hold_elapsed = True
         self._paused = False
         self._exit_allowed = False
+        self._cursor_hidden = False
         self.last_announcement = ""
         self.voice = Voice(self.settings, self)
         self.voice.audio_changed.connect(lambda ok, detail: self._refresh_staff())
@@ -213,7 +214,9 @@ class KioskWindow(QWidget):
         """Show as configured: full screen without a cursor in kiosk mode, else a normal window."""
         if self.settings.kiosk_mode:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
-            self.setCursor(Qt.CursorShape.BlankCursor)
+            if not self._cursor_hidden:  # override: text fields would otherwise bring back an I-beam
+                QApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
+                self._cursor_hidden = True
             self.showFullScreen()
         else:
             self.show()
@@ -221,6 +224,9 @@ class KioskWindow(QWidget):
     def exit_kiosk(self) -> None:
         """Only reachable from the admin panel (after the admin PIN)."""
         self._exit_allowed = True
+        if self._cursor_hidden:
+            QApplication.restoreOverrideCursor()
+            self._cursor_hidden = False
         if self.services.exit_requested is not None:
             self.services.exit_requested()
             return

@@ -154,12 +154,14 @@ def test_admin_pin_lockout_and_keyboard_panel(make_window, tmp_path):
 def test_kiosk_mode_cannot_be_closed_without_the_admin_panel(make_window):
     exits = []
     win = make_window(services=UiServices(exit_requested=lambda: exits.append(True)), kiosk_mode=True)
+    win.show_kiosk()
+    assert win.isFullScreen() and QApplication.overrideCursor().shape() == Qt.CursorShape.BlankCursor
     win.close()
     assert win.isVisible()
     win.staff.ask_pin("admin")
     win.staff.page.submit("135790")
     win.staff.page.findChild(type(win.bar.staff), "button.exit").click()
-    assert exits == [True]
+    assert exits == [True] and QApplication.overrideCursor() is None
 
 
 def test_failing_services_never_take_the_staff_screen_down(make_window):
