@@ -6,6 +6,7 @@ GUI thread only.
 """
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 
@@ -80,6 +81,8 @@ class StaffFlow(QObject):
         win = self._window
         services: UiServices = win.services
         if role == "staff":
+            if services.lookup is not None:
+                services = dataclasses.replace(services, lookup=win.staff_lookup)
             page = StaffPage(win.settings, services, win.is_paused(), win.device_status(), win)
             page.pause_toggled.connect(win.set_paused)
             page.language_chosen.connect(win.choose_language)

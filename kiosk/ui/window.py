@@ -46,6 +46,7 @@ class KioskWindow(QWidget):
         self._paused = False
         self._exit_allowed = False
         self._cursor_hidden = False
+        self._in_lookup = False
         self.last_announcement = ""
         self.voice = Voice(self.settings, self)
         self.voice.audio_changed.connect(lambda ok, detail: self._refresh_staff())
@@ -129,7 +130,14 @@ class KioskWindow(QWidget):
         self._reading_prompt.start(READING_PROMPT_DELAY_MS)
 
     def show_result(self, result: object, outcome: object) -> None:
-        """Show a verdict; any result object is accepted (missing fields are left blank)."""
+        """Show a verdict; any result object is accepted (missing fields are left blank).
+
+        A card check (format ID_CARD) holds until `card_lifted()`. A result that arrives while a staff lookup is
+        running is the lookup's own: the staff screen shows it, the citizen screen stays as it is."""
+        if self._in_lookup:
+            return
+        if _text_of(getattr(result, "format", "")) == "ID_CARD":
+            self._card_present = True
         self._reading_prompt.stop()
         outcome_name = _outcome_name(outcome)
         holder = getattr(result, "holder", None)
@@ -192,6 +200,14 @@ class KioskWindow(QWidget):
                 pass
         self.staff.rebuild()
 
+    def staff_lookup(self, id_number: str) -> object:
+        """Staff mode's lookup: the app's callback, with its echo to the citizen screen held back."""
+        self._in_lookup = True
+        try:
+            return self.services.lookup(id_number)
+        finally:
+            self._in_lookup = False
+
     def set_services(self, services: UiServices) -> None:
         self.services = services
 
@@ -227,6 +243,7 @@ class KioskWindow(QWidget):
         if self._cursor_hidden:
             QApplication.restoreOverrideCursor()
             self._cursor_hidden = False
+        self._in_lookup = False
         if self.services.exit_requested is not None:
             self.services.exit_requested()
             return

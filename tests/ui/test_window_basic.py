@@ -92,3 +92,27 @@ def test_the_verdict_word_appears_once_per_distinct_spelling(qtbot, expired_resu
     win.show_result(expired_result, Outcome.STOP)
     shown = win.verdict_page.visible_text()
     assert shown[0] == "STOP" and shown.count("停止") == 1  # 停止 is spelt the same in both scripts
+
+
+def test_a_card_check_holds_until_lifted_even_without_show_reading(window, qtbot, card_result):
+    window.show_result(card_result, Outcome.PASS)  # the app may go straight from CardPresented to the verdict
+    qtbot.waitUntil(lambda: window.verdict_page.visible_text()[-1].startswith("Please take"), timeout=2000)
+    assert window.current_state() == "verdict"
+    window.card_lifted()
+    assert window.current_state() == "idle"
+
+
+def test_a_staff_lookup_that_the_app_also_shows_stays_on_the_staff_screen(qtbot, card_result):
+    from kiosk.ui.services import UiServices
+    win = KioskWindow(UiSettings(hold_seconds=0.05))
+    qtbot.addWidget(win)
+
+    def lookup(number):  # like Kiosk.lookup_id: logs and shows the check, then returns it
+        win.show_result(card_result, Outcome.PASS)
+        return card_result
+    win.set_services(UiServices(lookup=lookup))
+    win.staff.ask_pin("staff")
+    win.staff.page.submit("2468")
+    win.staff.page.lookup("11010519491231002X")
+    assert win.current_state() == "staff" and "440301********1234" in win.staff.page.result.text()
+    assert win.verdict_page.visible_text() == []
