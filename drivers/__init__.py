@@ -1,0 +1,1 @@
+"""Hardware adapters: Qt-free, one thread per device, sans-I/O codecs and emulators for development."""
