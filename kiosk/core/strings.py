@@ -33,6 +33,8 @@ _TEXT: dict[str, dict[str, str]] = {
                "en": "This gate is paused. Please see staff"},
     "label.identity": {"zh-Hans": "身份", "zh-Hant-HK": "身份", "en": "Identity"},
     "label.pass_type": {"zh-Hans": "类型", "zh-Hant-HK": "類型", "en": "Type"},
+    "idle.pictogram": {"zh-Hans": "读卡器和通行码图示", "zh-Hant-HK": "讀卡器和通行碼圖示",
+                       "en": "Picture of the card reader and a pass code"},
     "control.repeat": {"zh-Hans": "重播", "zh-Hant-HK": "重播", "en": "Repeat"},
     "control.staff": {"zh-Hans": "工作人员", "zh-Hant-HK": "職員", "en": "Staff"},
     # plain-word reasons (citizen screen); keyed by kiosk.core.verdicts.Reason values

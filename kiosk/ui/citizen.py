@@ -50,7 +50,6 @@ class IdlePage(_LinesPage):
         super().__init__(settings, theme.IDLE, parent)
         self._layout.addStretch(1)
         self._pictogram = IdlePictogram(settings.mm_to_px(28), theme.IDLE.foreground, self)
-        self._pictogram.setAccessibleName("card and code")
         self._layout.addWidget(self._pictogram, 0, Qt.AlignmentFlag.AlignHCenter)
         self._keys: tuple[str, ...] = ("idle.card", "idle.code")
         self.retranslate(settings)
@@ -63,6 +62,7 @@ class IdlePage(_LinesPage):
     def retranslate(self, settings: UiSettings) -> None:
         self._settings = settings
         self._pictogram.set_height(settings.mm_to_px(28))
+        self._pictogram.setAccessibleName(" / ".join(strings.text("idle.pictogram", lang) for lang in settings.languages))
         while self._layout.count() > 2:
             item = self._layout.takeAt(2)
             if item.widget() is not None:

@@ -116,3 +116,21 @@ def test_gallery_renders_every_state_as_named(qapp, tmp_path):
     assert backgrounds["verdict-stop"] == (0xA5, 0x00, 0x21)
     assert backgrounds["unavailable"] == backgrounds["paused"] == (0xFF, 0xC2, 0x0A)
     assert backgrounds["idle"] == (0x0B, 0x1A, 0x2E)
+
+
+def test_nothing_flashes_while_a_verdict_is_up(make_window, qtbot, expired_result):
+    win = make_window(hold_seconds=5)
+    win.show_result(expired_result, Outcome.STOP)
+    qtbot.waitUntil(lambda: win.verdict_page.paint_count > 0)
+    first = win.grab().toImage()
+    qtbot.wait(50)
+    painted = win.verdict_page.paint_count
+    qtbot.wait(700)  # watching the screen for a while: nothing may blink or animate
+    assert win.verdict_page.paint_count == painted  # not even a repaint
+    assert win.grab().toImage() == first
+
+
+def test_the_idle_pictogram_is_named_in_every_language(make_window):
+    win = make_window()
+    name = QAccessible.queryAccessibleInterface(win.idle_page._pictogram).text(QAccessible.Text.Name)
+    assert "读卡器" in name and "讀卡器" in name and "card reader" in name
