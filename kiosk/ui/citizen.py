@@ -56,8 +56,10 @@ class IdlePage(_LinesPage):
 
     def set_inputs(self, card: bool, code: bool) -> None:
         """Show only the ways in that work right now (a broken reader is not offered)."""
-        self._keys = tuple(k for k, on in (("idle.card", card), ("idle.code", code)) if on) or ("unavailable",)
-        self.retranslate(self._settings)
+        keys = tuple(k for k, on in (("idle.card", card), ("idle.code", code)) if on) or ("unavailable",)
+        if keys != self._keys:
+            self._keys = keys
+            self.retranslate(self._settings)
 
     def retranslate(self, settings: UiSettings) -> None:
         self._settings = settings

@@ -23,7 +23,6 @@ from kiosk.ui.settings import UiSettings
 from kiosk.ui.staff_flow import StaffFlow
 from kiosk.ui.voice import Voice
 
-DEVICES = ("reader", "scanner", "camera", "trust", "clock", "audio")
 READING_PROMPT_DELAY_MS = 1500  # a fast read goes straight to the verdict prompt without a clipped "checking"
 
 
