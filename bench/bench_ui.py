@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from kiosk.ui.settings import UiSettings
 from kiosk.ui.window import KioskWindow
-win = KioskWindow(UiSettings(voice_enabled=False))
+win = KioskWindow(UiSettings())  # voice on: the audio backend and the first prompt count too
 win.show()
 while win.idle_page.paint_count == 0:
     app.processEvents()
