@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -176,3 +178,33 @@ def test_failing_services_never_take_the_staff_screen_down(make_window):
     win.staff.page.submit("135790")
     win.staff.page.findChild(type(win.bar.staff), "button.sync").click()
     assert "database is locked" in win.staff.page.message.text()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789Xx", min_size=18, max_size=18))
+def test_entry_feedback_agrees_with_the_core_validator(typed):
+    from kiosk.core.idnumber import is_valid_resident_id
+    if "X" in typed[:17].upper():
+        assert id_entry_feedback(typed).state == "bad_char"
+    else:
+        assert id_entry_feedback(typed).complete_and_valid == is_valid_resident_id(typed)
+
+
+def test_touch_only_lookup_and_nothing_typed_stays_on_screen(make_window, valid_result):
+    from PySide6.QtWidgets import QLabel, QLineEdit
+    looked_up = []
+    win = make_window(services=UiServices(lookup=lambda n: looked_up.append(n) or valid_result))
+    QTest.mouseClick(win.bar.staff, Qt.MouseButton.LeftButton)
+    for key in "2468":
+        QTest.mouseClick(win.staff.page.keypad.keys[key], Qt.MouseButton.LeftButton)
+    QTest.mouseClick(win.staff.page.keypad.ok, Qt.MouseButton.LeftButton)
+    assert win.current_state() == "staff"
+    keypad = win.staff.page.keypad
+    for key in VALID_ID:
+        QTest.mouseClick(keypad.keys[key], Qt.MouseButton.LeftButton)
+    QTest.mouseClick(keypad.ok, Qt.MouseButton.LeftButton)
+    assert looked_up == [VALID_ID]
+    QTest.mouseClick(win.staff.page.findChild(type(win.bar.staff), "button.close"), Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    texts = [w.text() for w in win.findChildren(QLabel) + win.findChildren(QLineEdit)]
+    assert not any(VALID_ID in text or "1949-12-31" in text for text in texts)
