@@ -22,9 +22,9 @@ class CitizenBar(Page):
         size = settings.mm_to_px(max(settings.target_mm, 9.53))
         text_px = max(18, int(size * 0.4))
         lang = settings.primary_language
-        self.repeat = BigButton("🔊", size, lang, text_px, self)
-        self.louder = BigButton("+", size, lang, text_px, self)
-        self.staff = BigButton("⚙", size, lang, text_px, self)
+        self.repeat = BigButton("", size, lang, text_px, self)
+        self.louder = BigButton("", size, lang, text_px, self)
+        self.staff = BigButton("", size, lang, text_px, self)
         layout.addWidget(self.repeat)
         layout.addWidget(self.louder)
         layout.addStretch(1)
