@@ -11,7 +11,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -19,10 +19,11 @@ from PySide6.QtCore import QObject, Signal
 from drivers.camera.events import CameraAvailable, CameraUnavailable, CodeSeen
 from drivers.sam.events import CardPresented, CardRemoved, ReaderAvailable, ReaderFault, ReaderUnavailable
 from drivers.scanner.events import CodeScanned, ScannerAvailable, ScannerFault, ScannerUnavailable
-from kiosk.config import KioskConfig
+from kiosk.config import ConfigError, KioskConfig
 from kiosk.core import status_list as status_list_mod
 from kiosk.core.card import CardIdentity, CardType
 from kiosk.core.card_check import verify_card
+from kiosk.core.health import DataAge, DeviceHealth, KioskHealth, SyncHealth
 from kiosk.core.idnumber import normalise
 from kiosk.core.result import VerificationResult
 from kiosk.core.shc_chunks import ChunkAssembler
@@ -30,11 +31,15 @@ from kiosk.core.verdicts import Outcome, VerificationError
 from kiosk.core.verify import verify_text
 from kiosk.datadir import DataDir
 from kiosk.ui.bridge import EventBridge
+from kiosk.ui.services import UiServices
+from kiosk.ui.settings import UiSettings
 from kiosk.ui.window import KioskWindow
 from sync.eventlog import EventLog
 
 
 PARTS_TIMEOUT_S = 60.0
+STATUS_LIST_MAX_AGE = timedelta(days=2)
+LOG_DISK_BUDGET = 512 * 1024 * 1024
 MULTIPART_SHC = re.compile(r"^shc:/\d{1,2}/\d{1,2}/\d", re.IGNORECASE)
 
 
@@ -71,7 +76,10 @@ class Kiosk(QObject):
         self.trust = data.trust()
         self.status_list = self._load_status_list()
         device = data.device()
+        self.device_id = device.device_id
         self.log = EventLog(data.event_log_path, device.device_id, device.log_hash_key)
+        self.paused = False
+        self.ignored_while_paused = 0
         self.devices: list[Any] = []
         self._parts = ChunkAssembler()
         self._parts_started = 0.0
@@ -116,6 +124,9 @@ class Kiosk(QObject):
     # -- events ------------------------------------------------------------------------------------------
     def handle_event(self, event: object) -> None:
         started = time.perf_counter()
+        if self.paused and isinstance(event, (CardPresented, CodeScanned, CodeSeen)):
+            self.ignored_while_paused += 1
+            return
         if isinstance(event, CardPresented):
             result = verify_card(event.card, self.status_list, self.clock())
             self.show_check(with_subject(result, normalise(event.card.id_number)), "card", started)
@@ -156,6 +167,30 @@ class Kiosk(QObject):
             self.window.show_reading("code")
         return whole
 
+    # -- staff and admin ---------------------------------------------------------------------------------
+    def services(self, quit_app: Callable[[], None]) -> UiServices:
+        """The callbacks the staff and admin screens use."""
+        return UiServices(lookup=self.lookup_id, counts=self.today_counts, set_paused=self.set_paused,
+                          health=self.health, exit_requested=quit_app)
+
+    def set_paused(self, paused: bool) -> None:
+        """While staff pause the gate, taps and scans are not checked (nothing is shown or logged)."""
+        self.paused = paused
+
+    def today_counts(self) -> dict[str, int]:
+        local_now = self.clock().astimezone()
+        midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
+        return self.log.count_by_outcome(midnight.astimezone(timezone.utc))
+
+    def health(self) -> KioskHealth:
+        now = self.clock()
+        devices = tuple(DeviceHealth(name, ok, detail) for name, (ok, detail) in self.window.device_status().items())
+        status_age = DataAge("status list", self.status_list.issued_at if self.status_list else None,
+                             STATUS_LIST_MAX_AGE, str(self.status_list.version) if self.status_list else "")
+        disk = self.log.disk_status(LOG_DISK_BUDGET)
+        sync = SyncHealth(log_entries=self.log.last_seq(), log_bytes=disk.log_bytes, pending=self.log.pending_count())
+        return KioskHealth(now=now, kiosk_id=self.device_id, devices=devices, data=(status_age,), sync=sync)
+
     def lookup_id(self, id_number: str) -> VerificationResult:
         """Staff lookup by typed ID number: the same status-list check as a tapped card, logged as manual."""
         card = CardIdentity(CardType.RESIDENT, name="", id_number=id_number)
@@ -183,17 +218,28 @@ def _detail(event: object) -> str:
     return str(getattr(event, "reason", "") or getattr(event, "detail", "") or "")
 
 
+def make_window(config: KioskConfig, data: DataDir) -> KioskWindow:
+    """The window with the site's settings: languages, kiosk mode, identity, and any [ui] keys of kiosk.toml."""
+    try:
+        settings = UiSettings(languages=config.languages, kiosk_mode=config.fullscreen,
+                              kiosk_id=data.device().device_id, site_name=config.site, **config.ui)
+    except TypeError as exc:
+        raise ConfigError(f"[ui]: {exc}") from None
+    return KioskWindow(settings)
+
+
 def run_kiosk(config: KioskConfig, data_root: str | None) -> int:
-    """Start the kiosk on the configured devices and run until the window closes."""
+    """Start the kiosk on the configured devices and run until the window closes (kiosk mode: admin exit only)."""
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    window = KioskWindow()
-    kiosk = Kiosk(config, DataDir(data_root), window)
+    data = DataDir(data_root)
+    window = make_window(config, data)
+    kiosk = Kiosk(config, data, window)
+    window.set_services(kiosk.services(app.quit))
     if config.fullscreen:
-        window.showFullScreen()
+        window.show_kiosk()
     else:
-        window.resize(1280, 800)
         window.show()
     kiosk.start_devices()
     try:

@@ -35,9 +35,10 @@ class KioskConfig:
     devices: DeviceConfig = field(default_factory=DeviceConfig)
     policy: Policy = field(default_factory=Policy)
     data_dir: str = ""
+    ui: dict[str, Any] = field(default_factory=dict)  # UiSettings keys: pixel_pitch_mm, volume, PIN hashes, ...
 
 
-_TOP_KEYS = {"site", "languages", "fullscreen", "data_dir", "devices", "policy"}
+_TOP_KEYS = {"site", "languages", "fullscreen", "data_dir", "devices", "policy", "ui"}
 _DEVICE_KEYS = set(DeviceConfig.__dataclass_fields__)
 
 
@@ -73,6 +74,7 @@ def config_from_dict(data: dict[str, Any]) -> KioskConfig:
             devices=DeviceConfig(**devices),
             policy=policy,
             data_dir=str(data.get("data_dir", "")),
+            ui=dict(data.get("ui", {})),
         )
     except TypeError as exc:
         raise ConfigError(str(exc)) from None

@@ -19,11 +19,10 @@ from PySide6.QtWidgets import QApplication
 from drivers.camera.decoder import decode_image_file
 from drivers.camera.events import CodeSeen
 from drivers.sam.emulator import ReaderEmulator
-from kiosk.app import Check, Kiosk
+from kiosk.app import Check, Kiosk, make_window
 from kiosk.config import DeviceConfig, KioskConfig
 from kiosk.datadir import DataDir
 from kiosk.demo_data import Step, provision
-from kiosk.ui.window import KioskWindow
 
 STEP_TIMEOUT_S = 15.0
 HUMAN_PACE_S = 3.0  # in a real window, leave each verdict up long enough for a person to read it
@@ -46,8 +45,10 @@ def run_demo(data_root: Path | None = None, screenshots: Path | None = None, hea
     steps = provision(data, datetime.now(timezone.utc), work)
     emulator = ReaderEmulator()
     port = emulator.open_pty()
-    window = KioskWindow()
-    kiosk = Kiosk(KioskConfig(devices=DeviceConfig(reader=port)), data, window)
+    config = KioskConfig(devices=DeviceConfig(reader=port))
+    window = make_window(config, data)
+    kiosk = Kiosk(config, data, window)
+    window.set_services(kiosk.services(app.quit))
     checks: queue.Queue[Check] = queue.Queue()
     lifts: queue.Queue[bool] = queue.Queue()
     kiosk.card_lifted.connect(lambda: lifts.put(True))
@@ -60,8 +61,7 @@ def run_demo(data_root: Path | None = None, screenshots: Path | None = None, hea
 
     reports: list[StepReport] = []
     kiosk.check_shown.connect(on_check)
-    window.resize(1280, 800)
-    window.showFullScreen() if not headless and kiosk.config.fullscreen else window.show()
+    window.show()
     kiosk.start_devices()
     scenario = threading.Thread(target=_play, args=(steps, emulator, kiosk, checks, lifts, reports, 0.0 if headless else HUMAN_PACE_S), daemon=True)
     QTimer.singleShot(0, scenario.start)

@@ -7,9 +7,12 @@ cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 PYTHON=${PYTHON:-python3}
 
-# Debian packages: CJK fonts, speech, Qt's xcb runtime, a virtual screen, sound tools, PostgreSQL for tests.
-DEB_PACKAGES=(fonts-noto-cjk espeak-ng sox xvfb xauth libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1
-              libfontconfig1 libdbus-1-3 libpulse0 python3-venv postgresql)
+# Debian packages: CJK fonts, speech, Qt's xcb runtime (for a real window), a virtual screen, sound tools,
+# the AT-SPI bus and its Python client (the screen-reader test), PostgreSQL (the central store's tests).
+DEB_PACKAGES=(fonts-noto-cjk espeak-ng sox pulseaudio xvfb xauth libegl1 libgl1 libfontconfig1 libdbus-1-3 libpulse0
+              libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
+              libxcb-xkb1 libxcb-shape0 libxcb-xinerama0 dbus at-spi2-core python3-pyatspi
+              python3-venv postgresql)
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

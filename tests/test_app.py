@@ -121,3 +121,20 @@ def test_a_two_part_smart_health_card_is_assembled_then_verified(setup, qtbot):
     with qtbot.waitSignal(kiosk.check_shown, timeout=10_000) as shown:
         scanner.scan(f"shc:/1/2/{digits[:half]}")
     assert (shown.args[0].result.format, shown.args[0].result.verdict) == ("SHC", Verdict.VALID)
+
+
+def test_staff_services_count_pause_and_report_health(setup, qtbot):
+    kiosk, _, reader, scanner = setup
+    kiosk.lookup_id(GREEN_CARD.id_number)
+    assert kiosk.today_counts()["PASS"] == 1
+    health = kiosk.health()
+    assert health.sync.pending == 1 and health.kiosk_id == kiosk.device_id
+    assert {d.name for d in health.devices} >= {"reader", "scanner"}
+    assert health.data[0].version == "1"  # the provisioned status list
+    kiosk.set_paused(True)
+    reader.place(GREEN_CARD)  # ignored while paused: nothing shown, nothing logged
+    qtbot.waitUntil(lambda: kiosk.ignored_while_paused == 1, timeout=10_000)
+    kiosk.set_paused(False)
+    with qtbot.waitSignal(kiosk.check_shown, timeout=10_000):
+        scanner.scan("https://example.com/x")
+    assert kiosk.today_counts()["SEE_STAFF"] == 1

@@ -33,6 +33,8 @@ _TEXT: dict[str, dict[str, str]] = {
                "en": "This gate is paused. Please see staff"},
     "label.identity": {"zh-Hans": "身份", "zh-Hant-HK": "身份", "en": "Identity"},
     "label.pass_type": {"zh-Hans": "类型", "zh-Hant-HK": "類型", "en": "Type"},
+    "idle.pictogram": {"zh-Hans": "读卡器和通行码图示", "zh-Hant-HK": "讀卡器和通行碼圖示",
+                       "en": "Picture of the card reader and a pass code"},
     "control.repeat": {"zh-Hans": "重播", "zh-Hant-HK": "重播", "en": "Repeat"},
     "control.staff": {"zh-Hans": "工作人员", "zh-Hant-HK": "職員", "en": "Staff"},
     # plain-word reasons (citizen screen); keyed by kiosk.core.verdicts.Reason values
@@ -69,6 +71,79 @@ _TEXT: dict[str, dict[str, str]] = {
     "reason.other.SEE_STAFF": {"zh-Hans": "需要人工核验", "zh-Hant-HK": "需要人手核對", "en": "A person needs to check this"},
 }
 
+# Staff and admin screens (shown in the primary language chosen by staff).
+_TEXT.update({
+    "pin.staff": {"zh-Hans": "工作人员密码", "zh-Hant-HK": "職員密碼", "en": "Staff PIN"},
+    "pin.admin": {"zh-Hans": "管理员密码", "zh-Hant-HK": "管理員密碼", "en": "Admin PIN"},
+    "pin.wrong": {"zh-Hans": "密码错误", "zh-Hant-HK": "密碼錯誤", "en": "Wrong PIN"},
+    "pin.locked": {"zh-Hans": "错误次数过多，已锁定 {seconds} 秒", "zh-Hant-HK": "錯誤次數過多，已鎖定 {seconds} 秒",
+                   "en": "Too many wrong PINs: locked for {seconds} s"},
+    "button.ok": {"zh-Hans": "确定", "zh-Hant-HK": "確定", "en": "OK"},
+    "button.cancel": {"zh-Hans": "取消", "zh-Hant-HK": "取消", "en": "Cancel"},
+    "button.close": {"zh-Hans": "退出", "zh-Hant-HK": "退出", "en": "Close"},
+    "button.delete": {"zh-Hans": "删除", "zh-Hant-HK": "刪除", "en": "Delete"},
+    "button.clear": {"zh-Hans": "清空", "zh-Hant-HK": "清除", "en": "Clear"},
+    "button.lookup": {"zh-Hans": "查询", "zh-Hant-HK": "查詢", "en": "Look up"},
+    "button.pause": {"zh-Hans": "暂停通道", "zh-Hant-HK": "暫停通道", "en": "Pause gate"},
+    "button.resume": {"zh-Hans": "恢复通道", "zh-Hant-HK": "恢復通道", "en": "Resume gate"},
+    "button.admin": {"zh-Hans": "管理", "zh-Hant-HK": "管理", "en": "Admin"},
+    "button.more_time": {"zh-Hans": "延长时间", "zh-Hant-HK": "延長時間", "en": "More time"},
+    "button.sync": {"zh-Hans": "立即同步", "zh-Hant-HK": "立即同步", "en": "Sync now"},
+    "button.export": {"zh-Hans": "导出记录", "zh-Hant-HK": "匯出記錄", "en": "Export log"},
+    "button.refresh": {"zh-Hans": "刷新", "zh-Hant-HK": "重新整理", "en": "Refresh"},
+    "button.voice_on": {"zh-Hans": "语音：开", "zh-Hant-HK": "語音：開", "en": "Voice: on"},
+    "button.voice_off": {"zh-Hans": "语音：关", "zh-Hant-HK": "語音：關", "en": "Voice: off"},
+    "button.louder": {"zh-Hans": "大声", "zh-Hant-HK": "大聲", "en": "Louder"},
+    "button.quieter": {"zh-Hans": "小声", "zh-Hant-HK": "細聲", "en": "Quieter"},
+    "button.exit": {"zh-Hans": "退出到桌面", "zh-Hant-HK": "退出到桌面", "en": "Exit to desktop"},
+    "staff.title": {"zh-Hans": "工作人员模式", "zh-Hant-HK": "職員模式", "en": "Staff mode"},
+    "admin.title": {"zh-Hans": "管理面板", "zh-Hant-HK": "管理面板", "en": "Admin panel"},
+    "staff.id_number": {"zh-Hans": "身份证号码", "zh-Hant-HK": "身份證號碼", "en": "ID number"},
+    "staff.counts": {"zh-Hans": "今日：通过 {PASS}  停止 {STOP}  找工作人员 {SEE_STAFF}",
+                     "zh-Hant-HK": "今日：通過 {PASS}  停止 {STOP}  聯絡職員 {SEE_STAFF}",
+                     "en": "Today: pass {PASS}  stop {STOP}  see staff {SEE_STAFF}"},
+    "staff.devices": {"zh-Hans": "设备", "zh-Hant-HK": "裝置", "en": "Devices"},
+    "staff.timeout": {"zh-Hans": "{seconds} 秒后返回待机画面", "zh-Hant-HK": "{seconds} 秒後返回待機畫面",
+                      "en": "Returning to the citizen screen in {seconds} s"},
+    "staff.unavailable": {"zh-Hans": "此功能不可用", "zh-Hant-HK": "此功能不可用", "en": "Not available on this kiosk"},
+    "staff.error": {"zh-Hans": "出错：{message}", "zh-Hant-HK": "出錯：{message}", "en": "Error: {message}"},
+    "staff.birth_date": {"zh-Hans": "出生日期", "zh-Hant-HK": "出生日期", "en": "Birth date"},
+    "entry.more": {"zh-Hans": "还需输入 {count} 位", "zh-Hant-HK": "尚需輸入 {count} 位", "en": "{count} more characters"},
+    "entry.valid": {"zh-Hans": "号码有效", "zh-Hant-HK": "號碼有效", "en": "Number is valid"},
+    "entry.bad_check": {"zh-Hans": "校验位不符，号码输错了", "zh-Hant-HK": "校驗位不符，號碼輸入錯誤",
+                        "en": "Check character does not match: mistyped"},
+    "entry.bad_char": {"zh-Hans": "X 只能是最后一位", "zh-Hant-HK": "X 只可以是最後一位", "en": "X can only be the last character"},
+    "entry.too_long": {"zh-Hans": "号码最多 18 位", "zh-Hant-HK": "號碼最多 18 位", "en": "An ID number has 18 characters"},
+    "admin.devices": {"zh-Hans": "设备状态", "zh-Hant-HK": "裝置狀態", "en": "Device health"},
+    "admin.data": {"zh-Hans": "信任数据", "zh-Hant-HK": "信任資料", "en": "Trust data"},
+    "admin.log": {"zh-Hans": "记录与同步", "zh-Hant-HK": "記錄與同步", "en": "Log and sync"},
+    "admin.settings": {"zh-Hans": "设置", "zh-Hant-HK": "設定", "en": "Settings"},
+    "admin.ok": {"zh-Hans": "正常", "zh-Hant-HK": "正常", "en": "OK"},
+    "admin.fault": {"zh-Hans": "故障", "zh-Hant-HK": "故障", "en": "FAULT"},
+    "admin.fresh": {"zh-Hans": "有效", "zh-Hant-HK": "有效", "en": "fresh"},
+    "admin.stale": {"zh-Hans": "过期", "zh-Hant-HK": "過期", "en": "STALE"},
+    "admin.age": {"zh-Hans": "已过 {age}", "zh-Hant-HK": "已過 {age}", "en": "{age} old"},
+    "admin.log_line": {"zh-Hans": "记录 {entries} 条（{size}），待同步 {pending} 条",
+                       "zh-Hant-HK": "記錄 {entries} 條（{size}），待同步 {pending} 條",
+                       "en": "{entries} entries ({size}), {pending} waiting to sync"},
+    "admin.last_sync": {"zh-Hans": "上次同步：{when} {result}", "zh-Hant-HK": "上次同步：{when} {result}",
+                        "en": "Last sync: {when} {result}"},
+    "admin.never": {"zh-Hans": "从未", "zh-Hant-HK": "從未", "en": "never"},
+    "admin.export_to": {"zh-Hans": "导出到文件夹", "zh-Hant-HK": "匯出到資料夾", "en": "Export to folder"},
+    "admin.volume": {"zh-Hans": "音量 {percent}%", "zh-Hant-HK": "音量 {percent}%", "en": "Volume {percent}%"},
+    "admin.pitch": {"zh-Hans": "像素间距（毫米）", "zh-Hant-HK": "像素間距（毫米）", "en": "Pixel pitch (mm)"},
+    "admin.kiosk_id": {"zh-Hans": "终端编号 {kiosk_id}", "zh-Hant-HK": "終端編號 {kiosk_id}", "en": "Kiosk {kiosk_id}"},
+    "admin.audio_none": {"zh-Hans": "无音频设备，语音已静音", "zh-Hant-HK": "沒有音訊裝置，語音已靜音",
+                         "en": "No audio device: voice is silent"},
+    "admin.clock": {"zh-Hans": "时钟", "zh-Hant-HK": "時鐘", "en": "Clock"},
+    "device.reader": {"zh-Hans": "读卡器", "zh-Hant-HK": "讀卡器", "en": "Card reader"},
+    "device.scanner": {"zh-Hans": "扫码器", "zh-Hant-HK": "掃碼器", "en": "Code scanner"},
+    "device.camera": {"zh-Hans": "摄像头", "zh-Hant-HK": "攝影機", "en": "Camera"},
+    "device.trust": {"zh-Hans": "信任数据", "zh-Hant-HK": "信任資料", "en": "Trust data"},
+    "device.clock": {"zh-Hans": "时钟", "zh-Hant-HK": "時鐘", "en": "Clock"},
+    "device.audio": {"zh-Hans": "音频", "zh-Hant-HK": "音訊", "en": "Audio"},
+})
+
 # What the loudspeaker says, by prompt key then language. Never a name, ID number or birth date.
 _SPOKEN: dict[str, dict[str, str]] = {
     "idle": {"zh-Hans": "请放身份证，或出示通行码。", "zh-Hant-HK": "請放身份證，或者俾我睇通行碼。",
@@ -83,27 +158,22 @@ _SPOKEN: dict[str, dict[str, str]] = {
                "en": "This gate is paused. Please see staff."},
 }
 
-# Mandarin is synthesised from pinyin with tone digits (espeak-ng's cmn-latn-pinyin voice reads them right).
-PINYIN: Mapping[str, str] = {
-    "idle": "qing3 fang4 shen1 fen4 zheng4, huo4 chu1 shi4 tong1 xing2 ma3.",
-    "reading": "zheng4 zai4 he2 yan4, qing3 shao1 hou4.",
-    "pass": "tong1 guo4, qing3 tong1 xing2.",
-    "stop": "ting2 zhi3, qing3 bu2 yao4 tong1 xing2.",
-    "see_staff": "qing3 zhao3 gong1 zuo4 ren2 yuan2.",
-    "unavailable": "zan4 shi2 wu2 fa3 he2 yan4, qing3 zhao3 gong1 zuo4 ren2 yuan2.",
-    "paused": "ben3 tong1 dao4 zan4 ting2 shi3 yong4, qing3 zhao3 gong1 zuo4 ren2 yuan2.",
-}
-
 PROMPT_KEYS: tuple[str, ...] = tuple(_SPOKEN)
 OUTCOME_PROMPTS: Mapping[str, str] = {"PASS": "pass", "STOP": "stop", "SEE_STAFF": "see_staff"}
 
 
-def text(key: str, language: str) -> str:
-    """The screen text for `key` in `language`; English, then the key itself, when missing."""
+def text(key: str, language: str, **fields: object) -> str:
+    """The screen text for `key` in `language` (English, then the key itself, when missing), formatted."""
     entry = _TEXT.get(key)
     if entry is None:
         return key
-    return entry.get(language) or entry.get("en") or key
+    template = entry.get(language) or entry.get("en") or key
+    if not fields:
+        return template
+    try:
+        return template.format(**fields)
+    except (KeyError, IndexError, ValueError):
+        return template
 
 
 def has_text(key: str) -> bool:

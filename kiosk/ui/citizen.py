@@ -24,16 +24,16 @@ class _LinesPage(Page):
         super().__init__(scheme, parent)
         self._settings = settings
         self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(*(settings.mm_to_px(12),) * 4)
-        self._layout.setSpacing(settings.mm_to_px(3))
+        self._layout.setContentsMargins(*(settings.mm_to_px(6),) * 4)
+        self._layout.setSpacing(settings.mm_to_px(1.5))
         self._lines: list[tuple[str, TextLabel]] = []
 
     def _add_lines(self, keys: tuple[str, ...], languages: tuple[str, ...]) -> None:
-        for label in [lbl for _, lbl in self._lines]:
-            label.deleteLater()
+        for _, label in self._lines:
+            _discard(label)
         self._lines = []
-        for key in keys:
-            for language in languages:
+        for language in languages:
+            for key in keys:
                 size = theme.pixel_size_for_cap(language, self._settings.instruction_cap_mm,
                                                 self._settings.pixel_pitch_mm)
                 label = TextLabel(language, size, self.scheme.foreground, parent=self)
@@ -49,23 +49,26 @@ class IdlePage(_LinesPage):
     def __init__(self, settings: UiSettings, parent: QWidget | None = None) -> None:
         super().__init__(settings, theme.IDLE, parent)
         self._layout.addStretch(1)
-        self._pictogram = IdlePictogram(settings.mm_to_px(40), theme.IDLE.foreground, self)
-        self._pictogram.setAccessibleName("card and code")
+        self._pictogram = IdlePictogram(settings.mm_to_px(28), theme.IDLE.foreground, self)
         self._layout.addWidget(self._pictogram, 0, Qt.AlignmentFlag.AlignHCenter)
         self._keys: tuple[str, ...] = ("idle.card", "idle.code")
         self.retranslate(settings)
 
     def set_inputs(self, card: bool, code: bool) -> None:
         """Show only the ways in that work right now (a broken reader is not offered)."""
-        self._keys = tuple(k for k, on in (("idle.card", card), ("idle.code", code)) if on) or ("unavailable",)
-        self.retranslate(self._settings)
+        keys = tuple(k for k, on in (("idle.card", card), ("idle.code", code)) if on) or ("unavailable",)
+        if keys != self._keys:
+            self._keys = keys
+            self.retranslate(self._settings)
 
     def retranslate(self, settings: UiSettings) -> None:
         self._settings = settings
+        self._pictogram.set_height(settings.mm_to_px(28))
+        self._pictogram.setAccessibleName(" / ".join(strings.text("idle.pictogram", lang) for lang in settings.languages))
         while self._layout.count() > 2:
             item = self._layout.takeAt(2)
             if item.widget() is not None:
-                item.widget().deleteLater()
+                _discard(item.widget())
         self._lines = []
         self._add_lines(self._keys, settings.languages)
         self._layout.addStretch(1)
@@ -89,7 +92,7 @@ class NoticePage(_LinesPage):
         while self._layout.count():
             item = self._layout.takeAt(0)
             if item.widget() is not None:
-                item.widget().deleteLater()
+                _discard(item.widget())
         self._lines = []
         self._layout.addStretch(1)
         self._add_lines((self._key,), settings.languages)
@@ -104,7 +107,7 @@ class VerdictPage(Page):
         self._settings = settings
         self.outcome = ""
         layout = QVBoxLayout(self)
-        margin = settings.mm_to_px(8)
+        margin = settings.mm_to_px(5)
         layout.setContentsMargins(margin, margin, margin, margin)
         layout.setSpacing(settings.mm_to_px(2))
         head = QHBoxLayout()
@@ -114,16 +117,27 @@ class VerdictPage(Page):
         lang = settings.primary_language
         self.word = TextLabel(lang, theme.pixel_size_for_cap(lang, settings.verdict_cap_mm, settings.pixel_pitch_mm,
                                                              bold=True), "#000000", bold=True, parent=self)
-        self.word.setSizePolicy(self.word.sizePolicy().horizontalPolicy(), self.word.sizePolicy().verticalPolicy())
         head.addWidget(self.word)
         head.addStretch(1)
         layout.addStretch(1)
         layout.addLayout(head)
+        self._others = QHBoxLayout()
+        self._others.setSpacing(settings.mm_to_px(10))
+        self._other_words: list[TextLabel] = []
+        for _ in range(2):
+            other = TextLabel(lang, 10, "#000000", bold=True, parent=self)
+            self._other_words.append(other)
+        self._others.addStretch(1)
+        for other in self._other_words:
+            self._others.addWidget(other)
+        self._others.addStretch(1)
+        layout.addLayout(self._others)
         self._rows = QVBoxLayout()
         self._rows.setSpacing(settings.mm_to_px(1.5))
         layout.addLayout(self._rows)
         layout.addStretch(1)
         self._labels: list[TextLabel] = []
+        self._used = 0
 
     def show_verdict(self, outcome: str, reason: str, masked_name: str, masked_id: str, pass_type: str) -> None:
         settings = self._settings
@@ -131,24 +145,37 @@ class VerdictPage(Page):
         self.set_scheme(theme.scheme_for(self.outcome))
         fg = self.scheme.foreground
         self.icon.set_outcome(self.outcome, fg)
+        self.icon.setAccessibleName(f"{strings.text(f'verdict.{self.outcome}', settings.primary_language)} "
+                                    f"({self.icon.shape})")
         primary = settings.primary_language
         self.word.set_language(primary)
         self._fit_word(strings.text(f"verdict.{self.outcome}", primary))
         self._clear_rows()
-        others = []
+        others: list[tuple[str, str]] = []
+        seen = {self.word.text()}
         for language in settings.languages[1:]:
             word = strings.text(f"verdict.{self.outcome}", language)
-            if word not in others and word != self.word.text():
+            if word not in seen:
+                seen.add(word)
                 others.append((language, word))
-        for language, word in others:
-            self._add_row(word, language, bold=True)
+        for index, other in enumerate(self._other_words):
+            language, word = others[index] if index < len(others) else (primary, "")
+            other.set_language(language)
+            font = other.font()
+            font.setPixelSize(theme.pixel_size_for_cap(language, settings.instruction_cap_mm,
+                                                       settings.pixel_pitch_mm, bold=True))
+            other.setFont(font)
+            other.set_colour(fg)
+            other.setText(word)
+            if other.isHidden() == bool(word):
+                other.setVisible(bool(word))
         for language in settings.languages:
             self._add_row(strings.reason_text(reason, self.outcome, language), language)
-        identity = "   ".join(part for part in (clip(masked_name, 24), clip(masked_id, 32)) if part)
+        identity = "   ".join(part for part in (clip(masked_name, 24), clip(masked_id, 32), clip(pass_type, 24))
+                               if part)
         if identity:
             self._add_row(identity, primary)
-        if pass_type:
-            self._add_row(clip(pass_type, 40), primary)
+        self._hide_unused_rows()
 
     def _fit_word(self, word: str) -> None:
         settings = self._settings
@@ -165,27 +192,63 @@ class VerdictPage(Page):
         self.word.setAccessibleName(word)
 
     def _add_row(self, text: str, language: str, bold: bool = False) -> None:
+        """Fill the next row of the pool (rows are reused: 100,000 verdicts create no new widgets)."""
         settings = self._settings
         size = theme.pixel_size_for_cap(language, settings.instruction_cap_mm, settings.pixel_pitch_mm, bold)
-        label = TextLabel(language, size, self.scheme.foreground, bold, parent=self)
+        if self._used < len(self._labels):
+            label = self._labels[self._used]
+            label.set_colour(self.scheme.foreground)
+        else:
+            label = TextLabel(language, size, self.scheme.foreground, bold, parent=self)
+            self._rows.addWidget(label)
+            self._labels.append(label)
+        if (label.language, label.font().pixelSize(), label.font().bold()) != (language, size, bold):
+            label.language = language
+            label.setFont(theme.language_font(language, size, bold))
         label.setText(text)
-        self._rows.addWidget(label)
-        self._labels.append(label)
+        if label.isHidden():
+            label.show()
+        self._used += 1
 
     def _clear_rows(self) -> None:
+        """Blank every row; rows stay in place (showing and hiding widgets is what costs time)."""
         for label in self._labels:
-            self._rows.removeWidget(label)
-            label.deleteLater()
-        self._labels = []
+            label.setText("")
+        self._used = 0
+
+    def _hide_unused_rows(self) -> None:
+        for label in self._labels[self._used:]:
+            if not label.isHidden():
+                label.hide()
+
+    def show_lift_hint(self) -> None:
+        """The hold is over but the card is still on the reader: ask for it back, in every language."""
+        for language in self._settings.languages:
+            self._add_row(strings.text("hint.lift", language), language, bold=True)
+        self._hide_unused_rows()
 
     def clear(self) -> None:
         """Remove every trace of the last person from the page."""
         self._clear_rows()
         self.word.setText("")
+        for other in self._other_words:
+            other.setText("")
+        self._hide_unused_rows()
         self.outcome = ""
 
     def visible_text(self) -> list[str]:
-        return [t for t in [self.word.text()] + [label.text() for label in self._labels] if t]
+        labels = [self.word] + self._other_words + self._labels[:self._used]
+        return [label.text() for label in labels if label.text()]
 
     def retranslate(self, settings: UiSettings) -> None:
+        """New settings (language order, pixel pitch): sizes follow at once, words at the next verdict."""
         self._settings = settings
+        side = settings.mm_to_px(settings.verdict_cap_mm * 1.4)
+        self.icon.setFixedSize(side, side)
+
+
+def _discard(widget: QWidget) -> None:
+    """Take a widget off screen now (deleteLater alone leaves it painted until the loop runs)."""
+    widget.hide()
+    widget.setParent(None)
+    widget.deleteLater()

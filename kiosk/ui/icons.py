@@ -71,6 +71,9 @@ class IdlePictogram(QWidget):
         self.setFixedSize(size_px * 2, size_px)
         self._colour = colour
 
+    def set_height(self, size_px: int) -> None:
+        self.setFixedSize(size_px * 2, size_px)
+
     def paintEvent(self, event) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -83,6 +86,7 @@ class IdlePictogram(QWidget):
         left = h * 1.15
         painter.drawRect(QRectF(left, h * 0.15, h * 0.7, h * 0.7))  # code
         cell = h * 0.7 / 5
+        painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(self._colour))
         for row, col in ((0, 0), (0, 4), (4, 0), (1, 2), (2, 1), (2, 3), (3, 2), (4, 4)):
             painter.drawRect(QRectF(left + col * cell + cell * 0.15, h * 0.15 + row * cell + cell * 0.15,

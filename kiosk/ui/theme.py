@@ -8,6 +8,7 @@ Call these on the GUI thread, after the QApplication exists.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -36,7 +37,7 @@ FOCUS_RING = "#0B4F9C"
 FAMILIES = {
     "zh-Hans": ["Noto Sans CJK SC"],
     "zh-Hant-HK": ["Noto Sans CJK HK", "Noto Sans CJK TC"],
-    "en": ["Noto Sans", "DejaVu Sans", "Noto Sans CJK SC"],
+    "en": ["Noto Sans CJK SC"],  # its Latin glyphs, with the CJK line spacing (>= 1.3 x the size)
 }
 
 
@@ -53,8 +54,11 @@ def language_font(language: str, pixel_size: int, bold: bool = False) -> QFont:
     return font
 
 
+@functools.lru_cache(maxsize=256)
 def pixel_size_for_cap(language: str, cap_mm: float, pitch_mm: float, bold: bool = False) -> int:
-    """The smallest pixel size whose capital H is at least `cap_mm` tall on a panel of `pitch_mm` per pixel."""
+    """The smallest pixel size whose capital H is at least `cap_mm` tall on a panel of `pitch_mm` per pixel.
+
+    Cached: a verdict lays out several rows and the font metrics of a CJK face are not free."""
     reference = 200
     cap = QFontMetricsF(language_font(language, reference, bold)).capHeight() or reference * 0.7
     size = max(1, math.ceil(cap_mm / pitch_mm * reference / cap))

@@ -6,7 +6,7 @@ the colours a citizen sees (the contrast tests measure those pixels). GUI thread
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QWidget
 
 from kiosk.ui import theme
@@ -63,7 +63,13 @@ class TextLabel(QLabel):
         self.set_colour(colour)
 
     def set_colour(self, colour: str) -> None:
-        self.setStyleSheet(f"color: {colour}; background: transparent;")
+        """Through the palette, not a style sheet: re-polishing a style sheet costs milliseconds per label."""
+        if getattr(self, "_colour", None) == colour:
+            return
+        self._colour = colour
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(colour))
+        self.setPalette(palette)
 
     def set_language(self, language: str) -> None:
         font = self.font()

@@ -27,3 +27,23 @@ def card_result() -> VerificationResult:
 def expired_result() -> VerificationResult:
     return VerificationResult(verdict=Verdict.EXPIRED, reason=Reason.PASS_EXPIRED, format="KP1",
                               holder=HolderView("李*", "310101********0015"))
+
+
+@pytest.fixture
+def make_window(qtbot):
+    """A shown KioskWindow with a short hold; optional settings/services overrides."""
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.ui.settings import UiSettings
+    from kiosk.ui.window import KioskWindow
+
+    def make(settings=None, services=None, **changes):
+        settings = (settings or UiSettings(hold_seconds=0.05, voice_enabled=True)).replace(**changes)
+        win = KioskWindow(settings, services=services)
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        win.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=2000)
+        return win
+    return make

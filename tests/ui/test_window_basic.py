@@ -63,3 +63,56 @@ def test_bridge_delivers_events_from_a_worker_thread_on_the_gui_thread(qtbot):
     worker.join(5)
     qtbot.waitUntil(lambda: bool(seen), timeout=2000)
     assert seen == [("card-present", True)]
+
+
+def test_card_left_on_the_reader_gets_a_hint_then_is_cleared(qtbot, card_result):
+    win = KioskWindow(UiSettings(hold_seconds=0.05, card_forgotten_seconds=0.3))
+    qtbot.addWidget(win)
+    win.show_reading("card")
+    win.show_result(card_result, Outcome.PASS)
+    qtbot.waitUntil(lambda: "Please take your card" in win.verdict_page.visible_text(), timeout=2000)
+    assert win.current_state() == "verdict"
+    qtbot.waitUntil(lambda: win.current_state() == "idle", timeout=3000)
+    assert win.verdict_page.visible_text() == []
+
+
+def test_losing_the_reader_releases_a_held_card_verdict(window, qtbot, card_result):
+    window.show_reading("card")
+    window.show_result(card_result, Outcome.STOP)
+    qtbot.wait(100)
+    window.show_device_status("reader", False, "USB unplugged")
+    assert window.current_state() == "idle"
+    assert "Lay your ID card here" not in " ".join(window.idle_page.visible_text())
+    assert "or show your pass code" in " ".join(window.idle_page.visible_text())
+
+
+def test_the_verdict_word_appears_once_per_distinct_spelling(qtbot, expired_result):
+    win = KioskWindow(UiSettings(languages=("en", "zh-Hans", "zh-Hant-HK")))
+    qtbot.addWidget(win)
+    win.show_result(expired_result, Outcome.STOP)
+    shown = win.verdict_page.visible_text()
+    assert shown[0] == "STOP" and shown.count("停止") == 1  # 停止 is spelt the same in both scripts
+
+
+def test_a_card_check_holds_until_lifted_even_without_show_reading(window, qtbot, card_result):
+    window.show_result(card_result, Outcome.PASS)  # the app may go straight from CardPresented to the verdict
+    qtbot.waitUntil(lambda: window.verdict_page.visible_text()[-1].startswith("Please take"), timeout=2000)
+    assert window.current_state() == "verdict"
+    window.card_lifted()
+    assert window.current_state() == "idle"
+
+
+def test_a_staff_lookup_that_the_app_also_shows_stays_on_the_staff_screen(qtbot, card_result):
+    from kiosk.ui.services import UiServices
+    win = KioskWindow(UiSettings(hold_seconds=0.05))
+    qtbot.addWidget(win)
+
+    def lookup(number):  # like Kiosk.lookup_id: logs and shows the check, then returns it
+        win.show_result(card_result, Outcome.PASS)
+        return card_result
+    win.set_services(UiServices(lookup=lookup))
+    win.staff.ask_pin("staff")
+    win.staff.page.submit("2468")
+    win.staff.page.lookup("11010519491231002X")
+    assert win.current_state() == "staff" and "440301********1234" in win.staff.page.result.text()
+    assert win.verdict_page.visible_text() == []

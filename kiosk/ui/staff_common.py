@@ -1,0 +1,55 @@
+"""What the staff and admin screens share: sizes from the settings, labelled text, and safe callback calls.
+
+Staff screens are rebuilt when opened or when the language changes, so every string is always in the chosen
+language without per-widget bookkeeping. GUI thread only.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+from kiosk.core import strings
+from kiosk.ui import theme
+from kiosk.ui.settings import UiSettings
+from kiosk.ui.widgets import BigButton
+
+STAFF_TEXT_MM = 3.2  # capital H on staff screens: read at arm's length (>= 18 dp main text)
+
+
+class Sizes:
+    def __init__(self, settings: UiSettings) -> None:
+        self.language = settings.primary_language
+        self.target = settings.mm_to_px(max(settings.target_mm, 9.53))
+        scale = max(0.5, min(3.0, settings.staff_text_scale))
+        self.text = theme.pixel_size_for_cap(self.language, STAFF_TEXT_MM * scale, settings.pixel_pitch_mm)
+        self.title = theme.pixel_size_for_cap(self.language, STAFF_TEXT_MM * 1.6 * scale, settings.pixel_pitch_mm,
+                                              True)
+
+
+def label(parent: QWidget, sizes: Sizes, text: str = "", bold: bool = False, title: bool = False) -> QLabel:
+    widget = QLabel(text, parent)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    widget.setWordWrap(True)
+    widget.setFont(theme.language_font(sizes.language, sizes.title if title else sizes.text, bold or title))
+    widget.setStyleSheet(f"color: {theme.STAFF.foreground}; background: transparent;")
+    return widget
+
+
+def button(parent: QWidget, sizes: Sizes, key: str, on_click: Callable[[], Any], **fields: object) -> BigButton:
+    widget = BigButton(strings.text(key, sizes.language, **fields), sizes.target, sizes.language, sizes.text, parent)
+    widget.setObjectName(key)
+    widget.clicked.connect(lambda _=False: on_click())
+    return widget
+
+
+def call_safely(callback: Callable[..., Any] | None, *args: Any) -> tuple[bool, Any]:
+    """(True, value) or (False, message); a missing callback is (False, None)."""
+    if callback is None:
+        return False, None
+    try:
+        return True, callback(*args)
+    except Exception as exc:  # noqa: BLE001 - a failing service must never take the staff screen down
+        return False, f"{type(exc).__name__}: {exc}"[:200]
