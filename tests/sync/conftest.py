@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from sync_testkit import HASH_KEY, CentralProcess, drop_pg_schema, new_pg_schema  # noqa: E402
+from sync_testkit import HASH_KEY, ThreadedCentral, drop_pg_schema, new_pg_schema  # noqa: E402
 
 from sync.central import registry  # noqa: E402
 from sync.central.store import Store  # noqa: E402
@@ -49,8 +49,9 @@ def sqlite_url(tmp_path):
 
 @pytest.fixture
 def central(db_url):
-    """A running `kiosk-central serve` on a free local port over `db_url`."""
-    proc = CentralProcess(db_url).start()
+    """The central service under uvicorn on a free local port over `db_url` (in-process thread: fast to start;
+    the fault tests that kill or restart it run `kiosk-central serve` as a child process instead)."""
+    proc = ThreadedCentral(db_url).start()
     yield proc
     proc.stop()
 

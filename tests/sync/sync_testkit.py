@@ -120,3 +120,51 @@ def drop_pg_schema(dsn: str, schema: str) -> None:
     import psycopg
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+class ThreadedCentral:
+    """The central app under uvicorn in a thread of this process, on a socket bound to a free local port."""
+
+    def __init__(self, db_url: str, max_body: int | None = None) -> None:
+        import socket
+
+        import uvicorn
+
+        from sync.central.app import create_app
+        from sync.central.store import Store
+        self.store = Store(db_url)
+        app = create_app(self.store, **({"max_body": max_body} if max_body else {}))
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self.port = self._sock.getsockname()[1]
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+        self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self._sock]}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 15.0) -> ThreadedCentral:
+        self._thread.start()
+        started = threading.Event()
+        # uvicorn sets `started` on its own loop; poll it through a watcher that wakes on the flag, bounded in time
+        watcher = threading.Thread(target=_watch_started, args=(self.server, started, timeout), daemon=True)
+        watcher.start()
+        if not started.wait(timeout):
+            raise RuntimeError("uvicorn did not start")
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self._thread.join(10)
+        self.store.close()
+        self._sock.close()
+
+
+def _watch_started(server, started: threading.Event, timeout: float) -> None:
+    import time
+    deadline = time.monotonic() + timeout
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if server.started:
+        started.set()

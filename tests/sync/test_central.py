@@ -153,8 +153,8 @@ def test_downloads_are_conditional_and_stored_as_opaque_files(kiosk, central, ad
 
 
 def test_request_size_is_limited(tmp_path, sqlite_url):
-    from sync_testkit import CentralProcess
-    central = CentralProcess(sqlite_url, max_body=4096).start()
+    from sync_testkit import ThreadedCentral
+    central = ThreadedCentral(sqlite_url, max_body=4096).start()
     try:
         big = b"{" + b" " * 10_000 + b"}"
         r = httpx.post(central.url + "/api/v1/enroll", content=big, headers={"Content-Type": "application/json"})
