@@ -46,6 +46,7 @@ class Reason(enum.StrEnum):
     OK = "OK"
     # -- text and envelope decoding
     EMPTY_INPUT = "EMPTY_INPUT"
+    NO_CODE_IN_IMAGE = "NO_CODE_IN_IMAGE"
     INPUT_TOO_LARGE = "INPUT_TOO_LARGE"
     UNKNOWN_PREFIX = "UNKNOWN_PREFIX"
     BASE45_INVALID = "BASE45_INVALID"

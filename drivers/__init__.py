@@ -1,0 +1,1 @@
+"""Qt-free hardware adapters: codecs, one thread per device, emulators."""

@@ -1,0 +1,127 @@
+"""The capture loop on real sources: an image folder, a video file written with cv2.VideoWriter, a camera
+device that is not there. Events are awaited on a queue with timeouts; nothing sleeps to synchronise."""
+from __future__ import annotations
+
+import queue
+
+import cv2
+import numpy as np
+import qrcode
+
+from drivers.camera.announce import Announcer
+from drivers.camera.capture import CameraCapture
+from drivers.camera.events import CameraAvailable, CameraUnavailable, CodeSeen
+
+
+def qr_frame(text: str, size=(360, 640)) -> np.ndarray:
+    code = np.array(qrcode.make(text, box_size=4, border=2).convert("L"))
+    frame = np.full(size + (3,), 170, np.uint8)
+    y, x = (size[0] - code.shape[0]) // 2, (size[1] - code.shape[1]) // 2
+    frame[y:y + code.shape[0], x:x + code.shape[1]] = code[:, :, None]
+    return frame
+
+
+def blank_frame(size=(360, 640)) -> np.ndarray:
+    return np.full(size + (3,), 170, np.uint8)
+
+
+class Events:
+    def __init__(self) -> None:
+        self.q: queue.Queue = queue.Queue()
+
+    def __call__(self, event) -> None:
+        self.q.put(event)
+
+    def next_of(self, kind, timeout: float = 10.0):
+        while True:
+            event = self.q.get(timeout=timeout)
+            if isinstance(event, kind):
+                return event
+
+    def drain(self) -> list:
+        out = []
+        while not self.q.empty():
+            out.append(self.q.get_nowait())
+        return out
+
+
+def test_folder_reports_each_accepted_code_once(tmp_path):
+    frames = [blank_frame(), qr_frame("KP1:ONE"), qr_frame("KP1:ONE"), qr_frame("BAD:X"),
+              qr_frame("KP1:TWO"), qr_frame("KP1:TWO"), blank_frame()]
+    for i, f in enumerate(frames):
+        cv2.imwrite(str(tmp_path / f"{i:03d}.png"), f)
+    (tmp_path / "999.png").write_bytes(b"broken")  # skipped, not fatal
+    events = Events()
+    with CameraCapture(tmp_path, events, accept=lambda t: t.startswith("KP1:"),
+                       settings=_settings(fps=10)) as cap:
+        assert events.next_of(CameraAvailable).source == str(tmp_path)
+        assert events.next_of(CodeSeen).text == "KP1:ONE"
+        assert events.next_of(CodeSeen).text == "KP1:TWO"
+        end = events.next_of(CameraUnavailable)
+        assert "end" in end.reason
+    later = [e for e in events.drain() if isinstance(e, CodeSeen)]
+    assert later == []
+    assert cap.stats.frames_grabbed == len(frames)
+
+
+def test_video_file_played_at_its_frame_rate(tmp_path):
+    path = tmp_path / "clip.avi"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (640, 360))
+    for i in range(30):
+        writer.write(qr_frame("shc:/5678") if 10 <= i < 20 else blank_frame())
+    writer.release()
+    events = Events()
+    stamps: list[float] = []
+    with CameraCapture(path, events, on_frame=lambda i, t: stamps.append(t)):
+        assert isinstance(events.next_of(CameraAvailable), CameraAvailable)
+        assert events.next_of(CodeSeen).text == "shc:/5678"
+        events.next_of(CameraUnavailable)
+    assert len(stamps) == 30
+    assert 0.8 < stamps[-1] - stamps[0] < 1.6  # 29 frame periods at 30 fps, not as fast as possible
+
+
+def test_missing_source_reported_unavailable_then_reconnected(tmp_path):
+    """A source that is absent is reported and retried; once it appears, frames flow and codes are read."""
+    where = tmp_path / "video0"
+    events = Events()
+    cap = CameraCapture(str(where), events, reconnect_s=0.05, settings=_settings(fps=30))
+    cap.start()
+    try:
+        assert "no device" in events.next_of(CameraUnavailable).reason
+        staging = tmp_path / "staging"
+        staging.mkdir()
+        cv2.imwrite(str(staging / "0.png"), qr_frame("KP1:BACK"))
+        staging.rename(where)  # "plugged in"
+        assert events.next_of(CameraAvailable).source == str(where)
+        assert events.next_of(CodeSeen).text == "KP1:BACK"
+    finally:
+        cap.stop()
+    assert all(not t.is_alive() for t in cap._threads)
+
+
+def test_announcer_repeat_window_and_accept_errors():
+    now = [0.0]
+    calls = []
+
+    def accept(text):
+        calls.append(text)
+        if text == "BOOM":
+            raise RuntimeError("verifier broke")
+        return text != "BAD"
+
+    a = Announcer(accept, repeat_window_s=3.0, clock=lambda: now[0])
+    assert a.offer("KP1:A") is True
+    now[0] = 2.0
+    assert a.offer("KP1:A") is False           # still in view
+    now[0] = 4.5
+    assert a.offer("KP1:A") is False           # seen 2.5 s ago: same presentation
+    now[0] = 8.0
+    assert a.offer("KP1:A") is True            # gone for > 3 s: a new presentation
+    assert a.offer("BAD") is False and a.offer("BAD") is False
+    assert a.offer("BOOM") is False
+    assert calls == ["KP1:A", "KP1:A", "BAD", "BOOM"]
+
+
+def _settings(fps: float):
+    from drivers.camera.sources import CameraSettings
+    return CameraSettings(fps=fps)
