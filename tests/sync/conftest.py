@@ -2,22 +2,14 @@
 from __future__ import annotations
 
 import os
-import sys
 import warnings
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from sync_testkit import HASH_KEY, ThreadedCentral, drop_pg_schema, new_pg_schema  # noqa: E402
-
-from sync.central import registry  # noqa: E402
-from sync.central.store import Store  # noqa: E402
-from sync.devicekey import load_or_create_device_key  # noqa: E402
-from sync.eventlog import EventLog  # noqa: E402
-from sync.transport import CentralLink  # noqa: E402
+from sync.central import registry
+from sync.central.store import Store
+from tests.sync.sync_testkit import Kiosk, ThreadedCentral, drop_pg_schema, new_pg_schema
 
 PG_DSN = os.environ.get("KIOSK_TEST_PG_DSN", "")
 _PG_SKIP = ("\n" + "!" * 78 + "\n!! PostgreSQL tests SKIPPED: KIOSK_TEST_PG_DSN is not set (run them through "
@@ -63,31 +55,6 @@ def admin_token(db_url):
         credential = registry.create_admin_credential(tx, datetime.now(timezone.utc))
     store.close()
     return credential
-
-
-def make_token(db_url: str, site: str = "north-gate") -> str:
-    store = Store(db_url)
-    with store.tx() as tx:
-        token = registry.create_enrollment_token(tx, site, datetime.now(timezone.utc))
-    store.close()
-    return token
-
-
-class Kiosk:
-    """One enrolled kiosk: its own data folder, key, log and link."""
-
-    def __init__(self, folder: Path, central_url: str, db_url: str, device_id: str, site: str = "north-gate"):
-        self.folder = folder
-        self.key_path = folder / "device-key.pem"
-        self.key = load_or_create_device_key(self.key_path)
-        self.device_id = device_id
-        self.log = EventLog(folder / "log.db", device_id, HASH_KEY)
-        self.link = CentralLink(central_url, device_id, self.key)
-        self.link.enroll(make_token(db_url, site))
-
-    def close(self):
-        self.link.close()
-        self.log.close()
 
 
 @pytest.fixture

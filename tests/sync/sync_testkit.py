@@ -17,6 +17,11 @@ from urllib.parse import quote
 
 from kiosk.core.result import HolderView, VerificationResult
 from kiosk.core.verdicts import Reason, Verdict
+from sync.central import registry
+from sync.central.store import Store
+from sync.devicekey import load_or_create_device_key
+from sync.eventlog import EventLog
+from sync.transport import CentralLink
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
@@ -168,3 +173,28 @@ def _watch_started(server, started: threading.Event, timeout: float) -> None:
         time.sleep(0.01)
     if server.started:
         started.set()
+
+
+def make_token(db_url: str, site: str = "north-gate") -> str:
+    store = Store(db_url)
+    with store.tx() as tx:
+        token = registry.create_enrollment_token(tx, site, datetime.now(timezone.utc))
+    store.close()
+    return token
+
+
+class Kiosk:
+    """One enrolled kiosk: its own data folder, key, log and link."""
+
+    def __init__(self, folder: Path, central_url: str, db_url: str, device_id: str, site: str = "north-gate"):
+        self.folder = folder
+        self.key_path = folder / "device-key.pem"
+        self.key = load_or_create_device_key(self.key_path)
+        self.device_id = device_id
+        self.log = EventLog(folder / "log.db", device_id, HASH_KEY)
+        self.link = CentralLink(central_url, device_id, self.key)
+        self.link.enroll(make_token(db_url, site))
+
+    def close(self):
+        self.link.close()
+        self.log.close()

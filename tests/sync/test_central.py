@@ -9,14 +9,14 @@ import time
 
 import httpx
 import pytest
-from conftest import Kiosk, make_token
-from sync_testkit import NOW, card_result
+
 
 from kiosk.core.verdicts import Outcome, Verdict
 from sync import auth, chain
 from sync.client import SyncClient
 from sync.devicekey import load_or_create_device_key, public_key_b64
 from sync.transport import CentralLink, SyncError
+from tests.sync.sync_testkit import NOW, Kiosk, ThreadedCentral, card_result, make_token
 
 
 def fill(log, n, start=0):
@@ -153,7 +153,6 @@ def test_downloads_are_conditional_and_stored_as_opaque_files(kiosk, central, ad
 
 
 def test_request_size_is_limited(tmp_path, sqlite_url):
-    from sync_testkit import ThreadedCentral
     central = ThreadedCentral(sqlite_url, max_body=4096).start()
     try:
         big = b"{" + b" " * 10_000 + b"}"

@@ -13,7 +13,7 @@ from kiosk.core.verdicts import Outcome, Verdict
 from sync import chain
 from sync.eventlog import EventLog, EventLogError
 from sync.migrations import SCHEMA_VERSION, SchemaTooNew
-from sync_testkit import BIRTH_DATE, FULL_ID, HASH_KEY, NAME, NOW, card_result
+from tests.sync.sync_testkit import BIRTH_DATE, FULL_ID, HASH_KEY, NAME, NOW, card_result
 
 
 @pytest.fixture
