@@ -31,11 +31,16 @@ from sync.devicekey import load_public_key_b64
 
 DEFAULT_MAX_BODY = 16 * 1024 * 1024
 FILE_NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+COMMON_RESPONSES: dict = {
+    400: {"description": "the body is not well-formed JSON"},
+    401: {"description": "missing or bad device signature or admin credential, clock skew, replay"},
+    413: {"description": "request body over the size limit"},
+}
 
 
 def create_app(store: Store, clock: Callable[[], float] = time.time, max_body: int = DEFAULT_MAX_BODY) -> FastAPI:
     """The ASGI app over `store`; `clock` (seconds since the epoch) is injectable for skew tests."""
-    app = FastAPI(title="Kiosk central service", version="1")
+    app = FastAPI(title="Kiosk central service", version="1", responses=COMMON_RESPONSES)
     app.add_middleware(BodySizeLimit, max_body=max_body)
 
     def now() -> datetime:

@@ -13,7 +13,7 @@ HEX64 = r"^[0-9a-f]{64}$"
 NAME = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
 CODE = r"^[A-Z0-9_]{1,64}$"
 MAX_BATCH = 5000
-BIGINT = 2**63 - 1
+BIGINT = 2**62  # exact as a float, so JSON Schema tools keep the bound; far beyond any real value
 
 
 class Strict(BaseModel):
@@ -64,7 +64,12 @@ class EnrollResponse(BaseModel):
     site: str
 
 
-class TokenRequest(Strict):
+class Lax(BaseModel):
+    """For admin inputs that are not hashed: JSON's 5.0 is an integer here, as JSON Schema says."""
+    model_config = ConfigDict(extra="forbid")
+
+
+class TokenRequest(Lax):
     site: str = Field(pattern=NAME)
     valid_hours: int = Field(default=168, ge=1, le=24 * 365)
 
