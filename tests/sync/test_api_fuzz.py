@@ -5,6 +5,7 @@ device (each request freshly signed), and must never answer 5xx nor break its do
 """
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -71,6 +72,7 @@ class DeviceSigner:
         return await self.app(scope, replay, send)
 
 
+EXAMPLES = int(os.environ.get("KIOSK_FUZZ_EXAMPLES", "8"))  # per operation; `python -m bench sync` runs many more
 WORLD = _world()
 schema = schemathesis.openapi.from_asgi("/openapi.json", WORLD["app"])
 
@@ -83,7 +85,7 @@ def world():
 
 
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_never_fails_on_generated_input(case, world):
     headers = {"Authorization": f"Bearer {world['admin']}"}
     if not case.path.startswith("/api/v1/admin") and case.path != "/api/v1/enroll":

@@ -179,3 +179,15 @@ def test_bad_link_is_a_typed_retryable_error(tmp_path):
     with pytest.raises(SyncError) as err:
         link.upload([])
     assert err.value.retryable
+
+
+def test_background_thread_and_sync_now(kiosk, central, tmp_path):
+    client = SyncClient(kiosk.log, kiosk.link, tmp_path / "dl", files=(), interval_s=3600)
+    client.start()
+    try:
+        fill(kiosk.log, 5)  # verdicts keep being logged while the sync thread runs
+        report = client.sync_now(wait_s=30)
+        assert report is not None and report.ok
+        assert kiosk.log.pending_count() == 0
+    finally:
+        client.stop()
