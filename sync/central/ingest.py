@@ -15,6 +15,7 @@ from sync.central.store import Tx
 
 STORED_FIELDS = (*chain.EVENT_FIELDS, "hash")
 _INSERT_COLS = (*STORED_FIELDS, "day", "site", "received_at", "via")
+_PG_TYPES = tuple("bigint" if c in ("seq", "monotonic_ns", "trust_version") else "text" for c in _INSERT_COLS)
 
 
 class IngestRejected(Exception):
@@ -73,10 +74,9 @@ def ingest(tx: Tx, device_id: str, events: list[dict[str, Any]], now_text: str, 
         result.chain_breaks.append(successor[0])
         flags.append((device_id, successor[0], "link", "does not follow its stored predecessor", now_text))
     site = site_row[0]
-    placeholders = ", ".join("?" * len(_INSERT_COLS))
-    tx.executemany(f"INSERT INTO events ({', '.join(_INSERT_COLS)}) VALUES ({placeholders}) "
-                   "ON CONFLICT (device_id, seq) DO NOTHING",
-                   [(*(e.get(k) for k in STORED_FIELDS), e["utc"][:10], site, now_text, via) for e in fresh])
+    tx.insert_rows("events", _INSERT_COLS, _PG_TYPES,
+                   [(*(e.get(k) for k in STORED_FIELDS), e["utc"][:10], site, now_text, via) for e in fresh],
+                   conflict="device_id, seq")
     tx.executemany("INSERT INTO chain_flags (device_id, seq, kind, detail, flagged_at) VALUES (?, ?, ?, ?, ?) "
                    "ON CONFLICT (device_id, seq, kind) DO NOTHING", flags)
     tx.execute("UPDATE devices SET last_seen = ?, event_count = event_count + ?, "

@@ -41,6 +41,23 @@ class Tx:
         if rows:
             self._cur.executemany(self._sql(sql), rows)
 
+    def insert_rows(self, table: str, columns: tuple[str, ...], pg_types: tuple[str, ...], rows: list[Sequence[Any]],
+                    conflict: str) -> None:
+        """Bulk insert that skips rows conflicting on `conflict` (a column list). On PostgreSQL one statement over
+        arrays (unnest), one round trip per batch; on SQLite an executemany, already in-process."""
+        if not rows:
+            return
+        cols = ", ".join(columns)
+        if not self.postgres:
+            marks = ", ".join("?" * len(columns))
+            self._cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT ({conflict}) DO NOTHING",
+                                  rows)
+            return
+        arrays = [list(column) for column in zip(*rows)]
+        unnest = ", ".join(f"%b::{t}[]" for t in pg_types)  # binary arrays: no text escaping
+        self._cur.execute(f"INSERT INTO {table} ({cols}) SELECT * FROM unnest({unnest}) "
+                          f"ON CONFLICT ({conflict}) DO NOTHING", arrays)
+
     def fetchone(self) -> tuple | None:
         return self._cur.fetchone()
 
