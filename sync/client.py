@@ -88,7 +88,7 @@ class SyncClient:
             answer = self.link.upload(batch)
             if answer.get("through_seq") != batch[-1]["seq"]:
                 raise SyncError(f"service acknowledged through {answer.get('through_seq')}, sent {batch[-1]['seq']}")
-            self.log.mark_synced(batch[-1]["seq"], self._clock())
+            self.log.mark_synced(batch[-1]["seq"], self._clock(), after_seq=after)
             report.uploaded += int(answer.get("stored", 0))
             report.duplicates += int(answer.get("duplicates", 0))
             report.chain_breaks += list(answer.get("chain_breaks", []))

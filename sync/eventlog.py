@@ -172,12 +172,13 @@ class EventLog:
         return breaks
 
     # ------------------------------------------------------------------ sync bookkeeping
-    def mark_synced(self, through_seq: int, now: datetime) -> int:
-        """Record the central service's acknowledgement of every event up to `through_seq`; returns rows marked."""
+    def mark_synced(self, through_seq: int, now: datetime, after_seq: int = 0) -> int:
+        """Record the central service's acknowledgement of every event up to `through_seq` (those after `after_seq`
+        when the caller knows everything before it is marked already); returns rows marked."""
         with self._lock:
             cur = self._conn.execute(
-                "UPDATE events SET synced_at = ? WHERE device_id = ? AND seq <= ? AND synced_at IS NULL",
-                (utc_text(now), self.device_id, through_seq))
+                "UPDATE events SET synced_at = ? WHERE device_id = ? AND seq > ? AND seq <= ? AND synced_at IS NULL",
+                (utc_text(now), self.device_id, after_seq, through_seq))
             return cur.rowcount
 
     def get_state(self, key: str, default: str | None = None) -> str | None:

@@ -115,6 +115,21 @@ def test_migrations_are_versioned_and_refuse_newer_files(tmp_path):
         EventLog(path, "dev-1", HASH_KEY)
 
 
+def test_a_version_1_file_is_migrated_in_place(tmp_path):
+    import sqlite_utils
+
+    from sync.migrations import MIGRATIONS
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    MIGRATIONS[0](sqlite_utils.Database(conn))
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    with EventLog(path, "dev-1", HASH_KEY) as log:
+        log.append(card_result(), Outcome.PASS, "card", NOW)
+        assert log._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert log.verify_chain() == [] and log.pending_count() == 1
+
+
 def test_concurrent_appends_from_threads_and_a_second_connection(tmp_path):
     path = tmp_path / "log.db"
     logs = [EventLog(path, "dev-1", HASH_KEY), EventLog(path, "dev-1", HASH_KEY)]
