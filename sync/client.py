@@ -2,7 +2,8 @@
 
 Why: a gate may be offline for weeks; the backlog then goes up in batches that the central service accepts exactly
 once by (device, seq), each batch marked synced only after the service answered, so a kill at any point repeats at
-most one batch. Failures back off exponentially with jitter. Trust bundles, status-list deltas and settings are
+most one batch. After an upload, synced events older than the retention period are purged (never unsynced
+ones). Failures back off exponentially with jitter. Trust bundles, status-list deltas and settings are
 fetched with If-None-Match and stored as opaque bytes (atomically) in a folder the caller names.
 
 Threads: `start()` runs `sync_once` on its own daemon thread; `sync_now()` may be called from any thread (the admin
@@ -15,7 +16,7 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sync.eventlog import EventLog
@@ -31,6 +32,7 @@ class SyncReport:
     batches: int = 0
     chain_breaks: list[int] = field(default_factory=list)
     updated_files: list[str] = field(default_factory=list)
+    purged: int = 0  # synced events older than the retention period, removed after this round's upload
     error: str = ""
 
     @property
@@ -44,6 +46,7 @@ class SyncClient:
     def __init__(self, log: EventLog, link: CentralLink, download_dir: str | os.PathLike,
                  files: tuple[str, ...] = DEFAULT_FILES, batch_size: int = 1000, interval_s: float = 300.0,
                  backoff_base_s: float = 2.0, backoff_cap_s: float = 900.0, rng: random.Random | None = None,
+                 keep_synced_for: timedelta | None = timedelta(days=90),
                  clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
         self.log = log
         self.link = link
@@ -55,6 +58,7 @@ class SyncClient:
         self.backoff_cap_s = backoff_cap_s
         self._rng = rng or random.Random()
         self._clock = clock
+        self.keep_synced_for = keep_synced_for
         self.failures = 0
         self.last_report: SyncReport | None = None
         self._wake = threading.Event()
@@ -71,6 +75,8 @@ class SyncClient:
             report = SyncReport()
             try:
                 self._upload_all(report)
+                if self.keep_synced_for is not None:
+                    report.purged = self.log.purge(self._clock(), self.keep_synced_for)
                 self._download_all(report)
             except SyncError as exc:
                 report.error = str(exc)

@@ -191,3 +191,24 @@ def test_background_thread_and_sync_now(kiosk, central, tmp_path):
         assert kiosk.log.pending_count() == 0
     finally:
         client.stop()
+
+
+def test_sync_round_purges_only_synced_events_past_retention(kiosk, central, tmp_path):
+    from datetime import timedelta
+    fill(kiosk.log, 4)
+    later = NOW + timedelta(days=100)
+    client = SyncClient(kiosk.log, kiosk.link, tmp_path / "dl", files=(), keep_synced_for=timedelta(days=90),
+                        clock=lambda: NOW)
+    assert client.sync_once().purged == 0  # just synced: kept for the retention period
+    fill(kiosk.log, 2, start=4)
+    client._clock = lambda: later
+    kiosk.link.close()
+    kiosk.link = CentralLink("http://127.0.0.1:9", kiosk.device_id, kiosk.key, timeout=1)  # offline now
+    client.link = kiosk.link
+    offline = client.sync_once()
+    assert not offline.ok and kiosk.log.pending_count() == 2  # unsynced events survive any age
+    assert [e["seq"] for e in kiosk.log.events()] == [1, 2, 3, 4, 5, 6]
+    client.link = CentralLink(central.url, kiosk.device_id, kiosk.key)
+    back = client.sync_once()
+    assert back.ok and back.purged == 4 and [e["seq"] for e in kiosk.log.events()] == [5, 6]
+    client.link.close()
