@@ -40,6 +40,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     ap.add_argument("--kills", type=int, default=200, help="SIGKILL runs (half while logging, half while uploading)")
     ap.add_argument("--backlog", type=int, default=100_000)
+    ap.add_argument("--fuzz", type=int, default=0, help="also fuzz the API with N examples per operation")
+    ap.add_argument("--only", choices=["appends", "ingest", "backlog", "sigkill", "fuzz"], help="run one part")
     ap.add_argument("--pg", default=os.environ.get("KIOSK_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test"))
     args = ap.parse_args(argv)
     if args.quick:
@@ -48,24 +50,32 @@ def main(argv: list[str]) -> int:
     if not pg:
         print("!! PostgreSQL unreachable: PostgreSQL figures SKIPPED", file=sys.stderr)
     results: dict = {}
+    want = (lambda part: args.only in (None, part)) if args.only != "fuzz" else (lambda part: False)
     with tempfile.TemporaryDirectory(prefix="bench-sync-", dir=os.environ.get("BENCH_DIR")) as tmp:
         tmp = Path(tmp)
-        results["appends"] = bench_appends(tmp, 500 if args.quick else 3000)
-        results["ingest"] = {"sqlite": bench_ingest(f"sqlite:///{tmp / 'ingest.db'}", 10_000 if args.quick else 50_000)}
-        if pg:
+        if want("appends"):
+            results["appends"] = bench_appends(tmp, 500 if args.quick else 3000)
+        if want("ingest"):
+            results["ingest"] = {"sqlite": bench_ingest(f"sqlite:///{tmp / 'ingest.db'}",
+                                                        10_000 if args.quick else 50_000)}
+        if want("ingest") and pg:
             url, schema = new_pg_schema(pg)
             try:
                 results["ingest"]["postgresql"] = bench_ingest(url, 10_000 if args.quick else 100_000)
             finally:
                 drop_pg_schema(pg, schema)
-        results["backlog"] = {"sqlite": bench_backlog(tmp, f"sqlite:///{tmp / 'backlog.db'}", args.backlog)}
-        if pg:
+        if want("backlog"):
+            results["backlog"] = {"sqlite": bench_backlog(tmp, f"sqlite:///{tmp / 'backlog.db'}", args.backlog)}
+        if want("backlog") and pg:
             url, schema = new_pg_schema(pg)
             try:
                 results["backlog"]["postgresql"] = bench_backlog(tmp, url, args.backlog)
             finally:
                 drop_pg_schema(pg, schema)
-        results["sigkill"] = bench_kills(tmp, args.kills)
+        if want("sigkill"):
+            results["sigkill"] = bench_kills(tmp, args.kills)
+        if args.fuzz or args.only == "fuzz":
+            results["fuzz"] = bench_fuzz(args.fuzz or 100)
     print(json.dumps(results, indent=1))
     return 0
 
@@ -240,6 +250,18 @@ def bench_kills(tmp: Path, kills: int) -> dict:
           f"chain breaks {len(chain_breaks)}), {upload_kills} while uploading (central lost {out['central_lost']}, "
           f"duplicated {out['central_duplicated']}, flags {flags}); target 0 and 0")
     return out
+
+
+# ---------------------------------------------------------------------------------------------- API fuzz
+def bench_fuzz(examples: int) -> dict:
+    """The schemathesis fuzz of tests/sync/test_api_fuzz.py with many more examples per operation."""
+    env = {**os.environ, "KIOSK_FUZZ_EXAMPLES": str(examples), "PYTHONPATH": str(REPO)}
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "tests/sync/test_api_fuzz.py"], cwd=REPO, env=env, capture_output=True, text=True)
+    tail = (proc.stdout.strip().splitlines() or [""])[-1]
+    print(f"API fuzz, {examples} examples per operation: {tail} ({time.perf_counter() - t0:.0f} s)")
+    return {"examples_per_operation": examples, "passed": proc.returncode == 0, "summary": tail}
 
 
 if __name__ == "__main__":
