@@ -70,7 +70,7 @@ class SyncClient:
 
     # ------------------------------------------------------------------ one round
     def sync_once(self) -> SyncReport:
-        """Upload every pending event, then refresh the downloads. Never raises for network or service faults."""
+        """Upload every pending event, then refresh the downloads. Never raises: faults end up in `report.error`."""
         with self._run_lock:
             report = SyncReport()
             try:
@@ -80,6 +80,8 @@ class SyncClient:
                 self._download_all(report)
             except SyncError as exc:
                 report.error = str(exc)
+            except Exception as exc:  # a full disk, a broken file, a malformed answer: report it, keep the thread
+                report.error = f"{type(exc).__name__}: {exc}"
             self.failures = 0 if report.ok else self.failures + 1
             self.last_report = report
             return report
@@ -92,7 +94,7 @@ class SyncClient:
             if not batch:
                 return
             answer = self.link.upload(batch)
-            if answer.get("through_seq") != batch[-1]["seq"]:
+            if answer.get("through_seq") != batch[-1]["seq"] or not isinstance(answer.get("stored"), int):
                 raise SyncError(f"service acknowledged through {answer.get('through_seq')}, sent {batch[-1]['seq']}")
             self.log.mark_synced(batch[-1]["seq"], self._clock(), after_seq=after)
             report.uploaded += int(answer.get("stored", 0))

@@ -51,12 +51,11 @@ class CentralLink:
 
     def enroll(self, token: str) -> dict[str, Any]:
         body = {"token": token, "device_id": self.device_id, "public_key": public_key_b64(self._key)}
-        response = self._send("POST", "/api/v1/enroll", json.dumps(body).encode(), signed=False)
-        return response.json()
+        return _json_object(self._send("POST", "/api/v1/enroll", json.dumps(body).encode(), signed=False))
 
     def upload(self, events: list[dict[str, Any]]) -> dict[str, Any]:
         body = json.dumps({"events": events}, ensure_ascii=False, separators=(",", ":")).encode()
-        return self._send("POST", "/api/v1/events", body).json()
+        return _json_object(self._send("POST", "/api/v1/events", body))
 
     def download(self, name: str, etag: str = "") -> Download:
         headers = {"If-None-Match": etag} if etag else {}
@@ -85,3 +84,14 @@ class CentralLink:
         retryable = response.status_code >= 500 or response.status_code in (408, 429)
         raise SyncError(f"{method} {path}: HTTP {response.status_code} {response.text[:200]}",
                         retryable=retryable, status=response.status_code)
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    """The answer's JSON object, or a retryable SyncError (a captive portal or proxy may answer 200 with HTML)."""
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise SyncError(f"HTTP {response.status_code}: the answer is not a JSON object")
+    return data

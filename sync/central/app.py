@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, Response
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -201,6 +201,3 @@ async def _authenticate_device(request: Request, store: Store, clock: Callable[[
         raise HTTPException(401, "signature invalid, device unknown or request replayed")
     return device_id
 
-
-def error_json(status: int, detail: str) -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=status)

@@ -152,3 +152,14 @@ def test_disk_status_reports_budget(log):
     status = log.disk_status(budget_bytes=1)
     assert status.over_budget and status.log_bytes > 0 and status.free_bytes > 0
     assert not log.disk_status(budget_bytes=10**12).over_budget or status.free_bytes < 10**11
+
+
+def test_a_log_that_cannot_write_is_a_typed_error(tmp_path):
+    log = EventLog(tmp_path / "log.db", "dev-1", HASH_KEY)
+    log.append(card_result(), Outcome.PASS, "card", NOW)
+    log._conn.execute("PRAGMA query_only = ON")  # what a read-only or full medium looks like to the log
+    with pytest.raises(EventLogError):
+        log.append(card_result(), Outcome.PASS, "card", NOW)
+    log._conn.execute("PRAGMA query_only = OFF")
+    assert log.append(card_result(), Outcome.PASS, "card", NOW)["seq"] == 2
+    log.close()
