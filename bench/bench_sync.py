@@ -13,7 +13,6 @@ import os
 import random
 import signal
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -197,12 +196,30 @@ def _child(*argv: str) -> subprocess.Popen:
 
 
 def bench_kills(tmp: Path, kills: int) -> dict:
+    """Half the runs kill a kiosk while it logs, half while it uploads; then count lost and duplicated events."""
     rng = random.Random(2026)
     folder = Path(tempfile.mkdtemp(dir=tmp))
     log_path = str(folder / "log.db")
-    shown: list[int] = []
     t0 = time.perf_counter()
-    for _ in range(kills - kills // 2):
+    logging = _kill_while_logging(rng, log_path, kills - kills // 2)
+    central = CentralProcess(f"sqlite:///{folder / 'central.db'}").start()
+    store = Store(f"sqlite:///{folder / 'central.db'}")
+    try:
+        uploading = _kill_while_uploading(rng, log_path, folder / "k.pem", store, central.url, kills // 2)
+    finally:
+        central.stop()
+        store.close()
+    out = {**logging, **uploading, "seconds": round(time.perf_counter() - t0, 1)}
+    print(f"SIGKILL runs: {out['kills_while_logging']} while logging (lost {out['lost_in_log']}, duplicated "
+          f"{out['duplicated_in_log']}, chain breaks {out['log_chain_breaks']}), {out['kills_while_uploading']} while "
+          f"uploading (central lost {out['central_lost']}, duplicated {out['central_duplicated']}, flags "
+          f"{out['central_chain_flags']}); target 0 and 0")
+    return out
+
+
+def _kill_while_logging(rng: random.Random, log_path: str, runs: int) -> dict:
+    shown: list[int] = []
+    for _ in range(runs):
         proc = _child("log", log_path, "bench-kill", "1000000")
         for _ in range(rng.randint(1, 200)):
             shown.append(int(proc.stdout.readline()))
@@ -210,46 +227,37 @@ def bench_kills(tmp: Path, kills: int) -> dict:
         proc.wait(10)
     with EventLog(log_path, "bench-kill", HASH_KEY) as log:
         stored = [e["seq"] for e in log.events(limit=10**7)]
-        chain_breaks = log.verify_chain()
-    log_lost = len(set(shown) - set(stored))
-    log_dup = len(stored) - len(set(stored)) + (0 if stored == list(range(1, len(stored) + 1)) else 1)
-    central = CentralProcess(f"sqlite:///{folder / 'central.db'}").start()
-    key_path = folder / "k.pem"
-    store = Store(f"sqlite:///{folder / 'central.db'}")
+        breaks = log.verify_chain()
+    duplicated = len(stored) - len(set(stored)) + (0 if stored == list(range(1, len(stored) + 1)) else 1)
+    return {"kills_while_logging": runs, "shown_verdicts": len(shown), "logged": len(stored),
+            "lost_in_log": len(set(shown) - set(stored)), "duplicated_in_log": duplicated,
+            "log_chain_breaks": len(breaks)}
+
+
+def _kill_while_uploading(rng: random.Random, log_path: str, key_path: Path, store: Store, url: str,
+                          runs: int) -> dict:
     with store.tx() as tx:
         enroll(tx, create_enrollment_token(tx, "bench", NOW), "bench-kill",
                public_key_b64(load_or_create_device_key(key_path)), NOW)
-    upload_kills = 0
-    for _ in range(kills // 2):
-        proc = _child("upload", log_path, "bench-kill", str(key_path), central.url, "50")
+    for _ in range(runs):
+        proc = _child("upload", log_path, "bench-kill", str(key_path), url, "50")
         lines = [proc.stdout.readline() for _ in range(rng.randint(0, 4))]
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
-        upload_kills += 1
         if any(line.startswith("done") for line in lines):
             with EventLog(log_path, "bench-kill", HASH_KEY) as log:  # all up: log more so later kills matter
                 for i in range(rng.randint(50, 300)):
                     log.append(card_result(i), Outcome.PASS, "card", NOW)
-    final = _child("upload", log_path, "bench-kill", str(key_path), central.url, "50")
-    final.communicate(timeout=600)
+    _child("upload", log_path, "bench-kill", str(key_path), url, "50").communicate(timeout=600)
     with EventLog(log_path, "bench-kill", HASH_KEY) as log:
-        total = log.last_seq()
-        pending = log.pending_count()
+        total, pending = log.last_seq(), log.pending_count()
     with store.tx() as tx:
-        count, distinct, max_seq = tx.execute("SELECT COUNT(*), COUNT(DISTINCT event_id), MAX(seq) FROM events "
-                                              "WHERE device_id = 'bench-kill'").fetchone()
+        count, distinct = tx.execute("SELECT COUNT(*), COUNT(DISTINCT event_id) FROM events "
+                                     "WHERE device_id = 'bench-kill'").fetchone()
         flags = tx.execute("SELECT COUNT(*) FROM chain_flags").fetchone()[0]
-    central.stop()
-    store.close()
-    out = {"kills_while_logging": kills - kills // 2, "kills_while_uploading": upload_kills,
-           "shown_verdicts": len(shown), "logged": len(stored), "lost_in_log": log_lost, "duplicated_in_log": log_dup,
-           "log_chain_breaks": len(chain_breaks), "events_total": total, "central_stored": count,
-           "central_lost": total - distinct, "central_duplicated": count - distinct, "central_chain_flags": flags,
-           "pending_after": pending, "seconds": round(time.perf_counter() - t0, 1)}
-    print(f"SIGKILL runs: {out['kills_while_logging']} while logging (lost {log_lost}, duplicated {log_dup}, "
-          f"chain breaks {len(chain_breaks)}), {upload_kills} while uploading (central lost {out['central_lost']}, "
-          f"duplicated {out['central_duplicated']}, flags {flags}); target 0 and 0")
-    return out
+    return {"kills_while_uploading": runs, "events_total": total, "central_stored": count,
+            "central_lost": total - distinct, "central_duplicated": count - distinct, "central_chain_flags": flags,
+            "pending_after": pending}
 
 
 # ---------------------------------------------------------------------------------------------- API fuzz

@@ -11,7 +11,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -38,28 +38,45 @@ COMMON_RESPONSES: dict = {
 }
 
 
+class _Context:
+    """What every route needs: the store, the clock, and a way to run store work off the event loop."""
+
+    def __init__(self, store: Store, clock: Callable[[], float]) -> None:
+        self.store = store
+        self.clock = clock
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), timezone.utc)
+
+    def run(self, fn, *args):
+        def work():
+            with self.store.tx() as tx:
+                return fn(tx, *args)
+        return run_in_threadpool(work)
+
+    async def device(self, request: Request) -> str:
+        return await _authenticate_device(request, self.store, self.clock)
+
+    async def admin(self, request: Request) -> None:
+        header = request.headers.get("authorization", "")
+        credential = header[7:] if header.lower().startswith("bearer ") else ""
+        if not credential or not await self.run(registry.admin_credential_valid, credential):
+            raise HTTPException(401, "admin credential required", headers={"WWW-Authenticate": "Bearer"})
+
+
 def create_app(store: Store, clock: Callable[[], float] = time.time, max_body: int = DEFAULT_MAX_BODY) -> FastAPI:
     """The ASGI app over `store`; `clock` (seconds since the epoch) is injectable for skew tests."""
     app = FastAPI(title="Kiosk central service", version="1", responses=COMMON_RESPONSES)
     app.add_middleware(BodySizeLimit, max_body=max_body)
+    ctx = _Context(store, clock)
+    _device_api(app, ctx)
+    _admin_api(app, ctx)
+    return app
 
-    def now() -> datetime:
-        return datetime.fromtimestamp(clock(), timezone.utc)
 
-    def run(fn, *args):
-        def work():
-            with store.tx() as tx:
-                return fn(tx, *args)
-        return run_in_threadpool(work)
-
-    async def device(request: Request) -> str:
-        return await _authenticate_device(request, store, clock)
-
-    async def admin(request: Request) -> None:
-        header = request.headers.get("authorization", "")
-        credential = header[7:] if header.lower().startswith("bearer ") else ""
-        if not credential or not await run(registry.admin_credential_valid, credential):
-            raise HTTPException(401, "admin credential required", headers={"WWW-Authenticate": "Bearer"})
+def _device_api(app: FastAPI, ctx: _Context) -> None:
+    """Health, enrollment, signed uploads and downloads."""
+    run, now, device = ctx.run, ctx.now, ctx.device
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
@@ -77,7 +94,7 @@ def create_app(store: Store, clock: Callable[[], float] = time.time, max_body: i
     @app.post("/api/v1/events", response_model=IngestResponse,
               responses={401: {"description": "bad signature"}, 403: {"description": "another device's events"}})
     async def upload(batch: EventBatch, device_id: str = Depends(device)) -> IngestResponse:
-        events = [e.model_dump() for e in batch.events]
+        events = batch.model_dump()["events"]  # one serializer call for the whole batch
         try:
             result = await run(ingest, device_id, events, registry.utc_text(now()), "upload")
         except IngestRejected as exc:
@@ -96,6 +113,12 @@ def create_app(store: Store, clock: Callable[[], float] = time.time, max_body: i
             return Response(status_code=304, headers={"ETag": etag})
         return Response(bytes(body), media_type="application/octet-stream", headers={"ETag": etag})
 
+
+
+def _admin_api(app: FastAPI, ctx: _Context) -> None:
+    """Endpoints behind the admin credential: publishing, tokens, reports, imports."""
+    run, now, admin, store = ctx.run, ctx.now, ctx.admin, ctx.store
+
     @app.put("/api/v1/admin/files/{name}", dependencies=[Depends(admin)], status_code=204,
              openapi_extra={"requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
     async def publish(request: Request, name: str = Path(pattern=FILE_NAME),
@@ -108,7 +131,6 @@ def create_app(store: Store, clock: Callable[[], float] = time.time, max_body: i
 
     @app.post("/api/v1/admin/tokens", dependencies=[Depends(admin)], response_model=TokenResponse, status_code=201)
     async def new_token(body: TokenRequest) -> TokenResponse:
-        from datetime import timedelta
         token = await run(registry.create_enrollment_token, body.site, now(), timedelta(hours=body.valid_hours))
         return TokenResponse(token=token, site=body.site)
 
@@ -143,8 +165,6 @@ def create_app(store: Store, clock: Callable[[], float] = time.time, max_body: i
             raise HTTPException(422, str(exc)) from exc
         return IngestResponse(**result.to_json())
 
-    return app
-
 
 def import_raw_bundle(tx, raw: dict, now_text: str):
     """Verify a parsed bundle against the device's registered key and ingest it (same exactly-once rules)."""
@@ -158,7 +178,7 @@ def import_raw_bundle(tx, raw: dict, now_text: str):
         raise IngestRejected(f"device {device_id} is not enrolled")
     if not bundle_signature_valid(raw, load_public_key_b64(key_text)):
         raise IngestRejected("bundle signature does not verify with the device's registered key")
-    return ingest(tx, device_id, [e.model_dump() for e in bundle.payload.events], now_text, "bundle")
+    return ingest(tx, device_id, bundle.payload.model_dump()["events"], now_text, "bundle")
 
 
 def _read_file(tx, device_id: str, name: str):
