@@ -7,6 +7,7 @@ flagged as chain breaks. Called from request threads inside one Store transactio
 """
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,8 +75,9 @@ def ingest(tx: Tx, device_id: str, events: list[dict[str, Any]], now_text: str, 
         result.chain_breaks.append(successor[0])
         flags.append((device_id, successor[0], "link", "does not follow its stored predecessor", now_text))
     site = site_row[0]
+    stored_values = operator.itemgetter(*STORED_FIELDS)
     tx.insert_rows("events", _INSERT_COLS, _PG_TYPES,
-                   [(*(e.get(k) for k in STORED_FIELDS), e["utc"][:10], site, now_text, via) for e in fresh],
+                   [(*stored_values(e), e["utc"][:10], site, now_text, via) for e in fresh],
                    conflict="device_id, seq")
     tx.executemany("INSERT INTO chain_flags (device_id, seq, kind, detail, flagged_at) VALUES (?, ?, ?, ?, ?) "
                    "ON CONFLICT (device_id, seq, kind) DO NOTHING", flags)

@@ -139,3 +139,13 @@ def test_utc_times_compare_as_text():
     later = datetime(2026, 11, 23, 8, 0, 1, tzinfo=timezone.utc)
     from sync.eventlog import utc_text
     assert utc_text(NOW) < utc_text(later)
+
+
+values = st.one_of(st.none(), st.integers(-(2**62), 2**62), st.text(max_size=8))
+
+
+@SETTINGS
+@given(event=st.fixed_dictionaries({k: values for k in chain.EVENT_FIELDS}))
+def test_event_hash_is_sha256_of_the_canonical_json(event):
+    import hashlib
+    assert chain.event_hash(event) == hashlib.sha256(chain.canonical(dict(event))).hexdigest()
