@@ -41,7 +41,7 @@ def bundle_signature_valid(bundle: dict[str, Any], public_key: Ed25519PublicKey)
 
 
 def export_bundles(log: EventLog, key: Ed25519PrivateKey, out_dir: str | os.PathLike, now: datetime,
-                   max_events: int = 50_000) -> list[Path]:
+                   max_events: int = 10_000) -> list[Path]:
     """Write the events not yet exported as bundle files in `out_dir` (fsynced, atomically named); returns them.
 
     The export mark advances only after a file is safely on the medium, so an interrupted export repeats a bundle
