@@ -212,3 +212,18 @@ def test_sync_round_purges_only_synced_events_past_retention(kiosk, central, tmp
     back = client.sync_once()
     assert back.ok and back.purged == 4 and [e["seq"] for e in kiosk.log.events()] == [5, 6]
     client.link.close()
+
+
+def test_bundle_import_over_http_is_exactly_once_and_checks_the_signature(kiosk, central, admin_token, tmp_path):
+    from sync.bundle import export_bundles, read_bundle
+    admin = {"Authorization": f"Bearer {admin_token}"}
+    fill(kiosk.log, 7)
+    [path] = export_bundles(kiosk.log, kiosk.key, tmp_path / "usb", NOW)
+    bundle = read_bundle(path)
+    first = httpx.post(central.url + "/api/v1/admin/import", json=bundle, headers=admin)
+    again = httpx.post(central.url + "/api/v1/admin/import", json=bundle, headers=admin)
+    assert (first.json()["stored"], again.json()["duplicates"]) == (7, 7)
+    bundle["payload"]["events"][3]["outcome"] = "PASS" if bundle["payload"]["events"][3]["outcome"] != "PASS" else "STOP"
+    forged = httpx.post(central.url + "/api/v1/admin/import", json=bundle, headers=admin)
+    assert forged.status_code == 422 and "signature" in forged.text
+    assert httpx.post(central.url + "/api/v1/admin/import", json=read_bundle(path)).status_code == 401
