@@ -40,7 +40,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--kills", type=int, default=200, help="SIGKILL runs (half while logging, half while uploading)")
     ap.add_argument("--backlog", type=int, default=100_000)
     ap.add_argument("--fuzz", type=int, default=0, help="also fuzz the API with N examples per operation")
-    ap.add_argument("--only", choices=["appends", "ingest", "backlog", "sigkill", "fuzz"], help="run one part")
+    ap.add_argument("--only", choices=["appends", "latency", "ingest", "backlog", "sigkill", "fuzz"],
+                    help="run one part")
     ap.add_argument("--pg", default=os.environ.get("KIOSK_TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test"))
     args = ap.parse_args(argv)
     if args.quick:
@@ -54,6 +55,8 @@ def main(argv: list[str]) -> int:
         tmp = Path(tmp)
         if want("appends"):
             results["appends"] = bench_appends(tmp, 500 if args.quick else 3000)
+        if want("latency"):
+            results["verdict_latency"] = bench_latency(tmp, 2000 if args.quick else 20_000)
         if want("ingest"):
             results["ingest"] = {"sqlite": bench_ingest(f"sqlite:///{tmp / 'ingest.db'}",
                                                         10_000 if args.quick else 50_000)}
@@ -119,6 +122,44 @@ def _fill_fast(log: EventLog, n: int) -> None:
     for i in range(n):
         log.append(card_result(i), Outcome.PASS if i % 4 else Outcome.STOP, "card", NOW)
     log._conn.execute("PRAGMA synchronous=FULL")
+
+
+# ---------------------------------------------------------------------------------------------- verdict latency
+def bench_latency(tmp: Path, backlog: int, appends: int = 300) -> dict:
+    """Append latency (the wait before a verdict shows) with the sync thread idle vs uploading a backlog."""
+    folder = Path(tempfile.mkdtemp(dir=tmp))
+    log = EventLog(folder / "log.db", "bench-lat", HASH_KEY)
+    _fill_fast(log, backlog)
+    central = CentralProcess(f"sqlite:///{folder / 'central.db'}").start()
+    key = load_or_create_device_key(folder / "k.pem")
+    store = Store(f"sqlite:///{folder / 'central.db'}")
+    with store.tx() as tx:
+        enroll(tx, create_enrollment_token(tx, "bench", NOW), "bench-lat", public_key_b64(key), NOW)
+
+    def latencies() -> list[float]:
+        out = []
+        for i in range(appends):
+            t0 = time.perf_counter()
+            log.append(card_result(i), Outcome.PASS, "card", NOW)
+            out.append((time.perf_counter() - t0) * 1000)
+        return sorted(out)
+
+    idle = latencies()
+    client = SyncClient(log, CentralLink(central.url, "bench-lat", key), folder / "dl", files=(), interval_s=3600)
+    client.start()
+    busy = latencies()
+    still_pending = log.pending_count()
+    client.stop(60)
+    central.stop()
+    store.close()
+    log.close()
+    p = lambda xs, q: round(xs[min(len(xs) - 1, int(q * len(xs)))], 2)  # noqa: E731
+    out = {"idle_ms": {"p50": p(idle, .5), "p99": p(idle, .99)}, "uploading_ms": {"p50": p(busy, .5), "p99": p(busy, .99)},
+           "backlog": backlog, "pending_when_measured": still_pending}
+    print(f"verdict append latency ms: idle p50 {out['idle_ms']['p50']} p99 {out['idle_ms']['p99']}; while the sync "
+          f"thread uploads a {backlog:,} backlog p50 {out['uploading_ms']['p50']} p99 {out['uploading_ms']['p99']} "
+          f"(ratio p50 {out['uploading_ms']['p50'] / max(out['idle_ms']['p50'], 1e-9):.2f})")
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- central ingest

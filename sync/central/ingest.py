@@ -16,7 +16,6 @@ from sync.central.store import Tx
 
 STORED_FIELDS = (*chain.EVENT_FIELDS, "hash")
 _INSERT_COLS = (*STORED_FIELDS, "day", "site", "received_at", "via")
-_PG_TYPES = tuple("bigint" if c in ("seq", "monotonic_ns", "trust_version") else "text" for c in _INSERT_COLS)
 
 
 class IngestRejected(Exception):
@@ -76,7 +75,7 @@ def ingest(tx: Tx, device_id: str, events: list[dict[str, Any]], now_text: str, 
         flags.append((device_id, successor[0], "link", "does not follow its stored predecessor", now_text))
     site = site_row[0]
     stored_values = operator.itemgetter(*STORED_FIELDS)
-    tx.insert_rows("events", _INSERT_COLS, _PG_TYPES,
+    tx.insert_rows("events", _INSERT_COLS,
                    [(*stored_values(e), e["utc"][:10], site, now_text, via) for e in fresh],
                    conflict="device_id, seq")
     tx.executemany("INSERT INTO chain_flags (device_id, seq, kind, detail, flagged_at) VALUES (?, ?, ?, ?, ?) "

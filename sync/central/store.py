@@ -41,10 +41,10 @@ class Tx:
         if rows:
             self._cur.executemany(self._sql(sql), rows)
 
-    def insert_rows(self, table: str, columns: tuple[str, ...], pg_types: tuple[str, ...], rows: list[Sequence[Any]],
-                    conflict: str) -> None:
-        """Bulk insert that skips rows conflicting on `conflict` (a column list). On PostgreSQL one statement over
-        arrays (unnest), one round trip per batch; on SQLite an executemany, already in-process."""
+    def insert_rows(self, table: str, columns: tuple[str, ...], rows: list[Sequence[Any]], conflict: str) -> None:
+        """Bulk insert that skips rows conflicting on `conflict` (a column list). On PostgreSQL the rows are COPYed
+        into a per-session staging table (emptied at commit) and moved with one INSERT … SELECT; on SQLite an
+        executemany, already in-process."""
         if not rows:
             return
         cols = ", ".join(columns)
@@ -53,10 +53,12 @@ class Tx:
             self._cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT ({conflict}) DO NOTHING",
                                   rows)
             return
-        arrays = [list(column) for column in zip(*rows)]
-        unnest = ", ".join(f"%b::{t}[]" for t in pg_types)  # binary arrays: no text escaping
-        self._cur.execute(f"INSERT INTO {table} ({cols}) SELECT * FROM unnest({unnest}) "
-                          f"ON CONFLICT ({conflict}) DO NOTHING", arrays)
+        staging = f"incoming_{table}"
+        self._cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table}) ON COMMIT DELETE ROWS")
+        with self._cur.copy(f"COPY {staging} ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        self._cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {staging} ON CONFLICT ({conflict}) DO NOTHING")
 
     def fetchone(self) -> tuple | None:
         return self._cur.fetchone()
