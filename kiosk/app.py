@@ -7,6 +7,7 @@ durably (a verdict is logged before it is shown) and shows it.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,19 +18,24 @@ from PySide6.QtCore import QObject, Signal
 
 from drivers.camera.events import CameraAvailable, CameraUnavailable, CodeSeen
 from drivers.sam.events import CardPresented, CardRemoved, ReaderAvailable, ReaderFault, ReaderUnavailable
-from drivers.scanner.events import CodeScanned, ScannerAvailable, ScannerUnavailable
+from drivers.scanner.events import CodeScanned, ScannerAvailable, ScannerFault, ScannerUnavailable
 from kiosk.config import KioskConfig
 from kiosk.core import status_list as status_list_mod
 from kiosk.core.card import CardIdentity, CardType
 from kiosk.core.card_check import verify_card
 from kiosk.core.idnumber import normalise
 from kiosk.core.result import VerificationResult
+from kiosk.core.shc_chunks import ChunkAssembler
 from kiosk.core.verdicts import Outcome, VerificationError
 from kiosk.core.verify import verify_text
 from kiosk.datadir import DataDir
 from kiosk.ui.bridge import EventBridge
 from kiosk.ui.window import KioskWindow
 from sync.eventlog import EventLog
+
+
+PARTS_TIMEOUT_S = 60.0
+MULTIPART_SHC = re.compile(r"^shc:/\d{1,2}/\d{1,2}/\d", re.IGNORECASE)
 
 
 def utc_now() -> datetime:
@@ -51,6 +57,7 @@ class Kiosk(QObject):
     """Lives in the GUI thread; every method here runs there."""
 
     check_shown = Signal(object)  # Check
+    card_lifted = Signal()  # the reader saw the card taken away
 
     def __init__(self, config: KioskConfig, data: DataDir, window: KioskWindow,
                  clock: Callable[[], datetime] = utc_now) -> None:
@@ -66,6 +73,8 @@ class Kiosk(QObject):
         device = data.device()
         self.log = EventLog(data.event_log_path, device.device_id, device.log_hash_key)
         self.devices: list[Any] = []
+        self._parts = ChunkAssembler()
+        self._parts_started = 0.0
 
     def _load_status_list(self) -> status_list_mod.StatusList | None:
         path = self.data.status_list_path
@@ -83,9 +92,10 @@ class Kiosk(QObject):
         cfg = self.config.devices
         if cfg.reader:
             from drivers.sam.reader import CardReader
-            self.devices.append(CardReader(cfg.reader, self.bridge.post, baudrate=cfg.reader_baud))
+            self.devices.append(CardReader(cfg.reader, self.bridge.post, baudrate=cfg.reader_baud,
+                                           poll_interval=cfg.reader_poll_s))
         if cfg.scanner:
-            from drivers.scanner.driver import QrScanner
+            from drivers.scanner.scanner import QrScanner
             self.devices.append(QrScanner(cfg.scanner, self.bridge.post, baudrate=cfg.scanner_baud))
         if cfg.camera:
             from drivers.camera.capture import CameraCapture
@@ -110,16 +120,41 @@ class Kiosk(QObject):
             result = verify_card(event.card, self.status_list, self.clock())
             self.show_check(with_subject(result, normalise(event.card.id_number)), "card", started)
         elif isinstance(event, (CodeScanned, CodeSeen)):
-            result = verify_text(event.text, self.trust, self.clock())
-            self.show_check(with_subject(result, result.pass_id), "code", started)
+            text = self.assemble_parts(event.text)
+            if text is not None:
+                result = verify_text(text, self.trust, self.clock())
+                self.show_check(with_subject(result, result.pass_id), "code", started)
         elif isinstance(event, CardRemoved):
             self.window.card_lifted()
+            self.card_lifted.emit()
         elif isinstance(event, (ReaderAvailable, ReaderUnavailable, ReaderFault)):
             self.window.show_device_status("reader", isinstance(event, ReaderAvailable), _detail(event))
-        elif isinstance(event, (ScannerAvailable, ScannerUnavailable)):
+        elif isinstance(event, (ScannerAvailable, ScannerUnavailable, ScannerFault)):
             self.window.show_device_status("scanner", isinstance(event, ScannerAvailable), _detail(event))
         elif isinstance(event, (CameraAvailable, CameraUnavailable)):
             self.window.show_device_status("camera", isinstance(event, CameraAvailable), _detail(event))
+
+    def assemble_parts(self, text: str) -> str | None:
+        """Collect the parts of a multi-part SMART Health Card (`shc:/C/N/...`); None while parts are missing.
+
+        A part that does not fit, or a card left unfinished for PARTS_TIMEOUT_S, starts over; a part that cannot
+        be read at all goes on to the verifier, which gives it its typed verdict.
+        """
+        if not MULTIPART_SHC.match(text.strip()):
+            return text
+        now = time.monotonic()
+        if now - self._parts_started > PARTS_TIMEOUT_S:
+            self._parts.reset()
+        if not self._parts.parts:
+            self._parts_started = now
+        try:
+            whole = self._parts.add(text)
+        except VerificationError:
+            self._parts.reset()
+            return text
+        if whole is None:
+            self.window.show_reading("code")
+        return whole
 
     def lookup_id(self, id_number: str) -> VerificationResult:
         """Staff lookup by typed ID number: the same status-list check as a tapped card, logged as manual."""

@@ -21,6 +21,7 @@ class ConfigError(ValueError):
 class DeviceConfig:
     reader: str = ""       # pyserial URL, "auto", or "" for none
     reader_baud: int = 115200
+    reader_poll_s: float = 0.05  # a find is ~1 ms on the wire; 50 ms keeps tap-to-verdict within 30 ms of the floor
     scanner: str = ""      # pyserial URL, "auto", or ""
     scanner_baud: int = 9600
     camera: str = ""       # V4L2 index/path, an image folder, a video file, or ""

@@ -26,6 +26,7 @@ from kiosk.demo_data import Step, provision
 from kiosk.ui.window import KioskWindow
 
 STEP_TIMEOUT_S = 15.0
+HUMAN_PACE_S = 3.0  # in a real window, leave each verdict up long enough for a person to read it
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ def run_demo(data_root: Path | None = None, screenshots: Path | None = None, hea
     window = KioskWindow()
     kiosk = Kiosk(KioskConfig(devices=DeviceConfig(reader=port)), data, window)
     checks: queue.Queue[Check] = queue.Queue()
+    lifts: queue.Queue[bool] = queue.Queue()
+    kiosk.card_lifted.connect(lambda: lifts.put(True))
 
     def on_check(check: Check) -> None:  # GUI thread, right after the verdict is painted
         if screenshots is not None:
@@ -60,12 +63,10 @@ def run_demo(data_root: Path | None = None, screenshots: Path | None = None, hea
     window.resize(1280, 800)
     window.showFullScreen() if not headless and kiosk.config.fullscreen else window.show()
     kiosk.start_devices()
-    scenario = threading.Thread(target=_play, args=(steps, emulator, kiosk, checks, reports), daemon=True)
+    scenario = threading.Thread(target=_play, args=(steps, emulator, kiosk, checks, lifts, reports, 0.0 if headless else HUMAN_PACE_S), daemon=True)
     QTimer.singleShot(0, scenario.start)
-    done = threading.Event()
     kiosk.bridge.received.connect(lambda ev: app.quit() if ev is _FINISHED else None)
     app.exec()
-    done.set()
     kiosk.stop()
     emulator.close()
     if screenshots is not None:
@@ -76,8 +77,10 @@ def run_demo(data_root: Path | None = None, screenshots: Path | None = None, hea
 _FINISHED = object()
 
 
-def _play(steps: list[Step], emulator: ReaderEmulator, kiosk: Kiosk, checks: queue.Queue, reports: list) -> None:
-    """Scenario thread: act like a citizen, wait for the kiosk's verdict, lift the card, next."""
+def _play(steps: list[Step], emulator: ReaderEmulator, kiosk: Kiosk, checks: queue.Queue, lifts: queue.Queue,
+          reports: list, pace_s: float) -> None:
+    """Scenario thread: act like a citizen, wait for the kiosk's verdict, lift the card, wait until the reader
+    has seen it go (as a person's hand would take longer than one poll), next."""
     try:
         for step in steps:
             if step.kind == "card":
@@ -90,10 +93,20 @@ def _play(steps: list[Step], emulator: ReaderEmulator, kiosk: Kiosk, checks: que
             except queue.Empty:
                 check = None
             reports.append(StepReport(step, check))
+            threading.Event().wait(pace_s)  # pacing for a watching person, not synchronisation
             if step.kind == "card":
                 emulator.lift()
+                if check is not None:
+                    _wait(lifts)
     finally:
         kiosk.bridge.post(_FINISHED)
+
+
+def _wait(events: queue.Queue) -> None:
+    try:
+        events.get(timeout=STEP_TIMEOUT_S)
+    except queue.Empty:
+        pass
 
 
 def _gallery(out_dir: Path) -> None:
@@ -109,7 +122,8 @@ def summary(reports: list[StepReport]) -> str:
     for report in reports:
         c = report.check
         shown, verdict, reason, ms = ("(none)", "-", "timeout", 0.0) if c is None else \
-            (str(c.outcome), str(c.result.verdict), str(c.result.reason), c.latency_ms)
+            (str(c.outcome), str(c.result.verdict) + (f"/{c.result.status}" if c.result.status else ""),
+             str(c.result.reason), c.latency_ms)
         mark = "ok" if report.ok else "WRONG"
         lines.append(f"{report.step.name:<24}{report.step.expected:<11}{shown:<11}{verdict:<20}{reason:<26}"
                      f"{ms:7.1f}  {mark}")

@@ -13,9 +13,9 @@ from kiosk.datadir import DataDir, write_atomic
 
 GREEN_CARD = CardIdentity(CardType.RESIDENT, "张三", "11010519491231002X", "1", "19491231",
                           "20200101", "长期", "北京市公安局西城分局")
-RED_CARD = CardIdentity(CardType.RESIDENT, "李四", "440106195203150037", "1", "19520315",
+RED_CARD = CardIdentity(CardType.RESIDENT, "李四", "440106195203150032", "1", "19520315",
                         "20180601", "20380601", "广州市公安局天河分局")
-UNKNOWN_CARD = CardIdentity(CardType.RESIDENT, "王五", "510104194805210014", "1", "19480521",
+UNKNOWN_CARD = CardIdentity(CardType.RESIDENT, "王五", "510104194805210013", "1", "19480521",
                             "20160301", "20360301", "成都市公安局锦江分局")
 
 

@@ -20,3 +20,9 @@ def shared() -> Path:
     if not path.is_dir():
         pytest.skip(f"shared test data not found at {path} (set KIOSK_SHARED to its location)")
     return path
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    from tests.drivers.options import add_driver_options  # --port / --scanner-port for real hardware
+
+    add_driver_options(parser)

@@ -12,6 +12,8 @@ from kiosk.cli import UsageError
 from kiosk.core.trust import TrustDataError, TrustStore
 from kiosk.datadir import DataDir
 
+MAX_TRUST_FILE_BYTES = 16 * 1024 * 1024
+
 
 def data_dir(args: argparse.Namespace) -> DataDir:
     return DataDir(getattr(args, "data_dir", None))
@@ -31,15 +33,29 @@ def parse_now(value: str | None) -> datetime:
 
 
 def load_trust_file(path: Path) -> TrustStore:
-    """A trust store from a file given with --trust."""
+    """A trust store from a file given with --trust: our trust.json, a signer certificate (PEM/DER), a PEM
+    bundle or JSON list of certificates (HC1), or a JWKS (SHC; its keys are then not bound to an issuer URL)."""
+    from kiosk.core.trust_import import TrustImportError, parse_material
+
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read trust file {path}: {exc.strerror}") from None
+    if len(raw) > MAX_TRUST_FILE_BYTES:
+        raise UsageError(f"{path} is too large for a trust file")
     try:
-        return TrustStore.from_dict(json.loads(raw))
+        doc = json.loads(raw)
+        if isinstance(doc, dict) and isinstance(doc.get("keys"), list) and \
+                all(isinstance(k, dict) and "public_key" in k for k in doc["keys"]):
+            return TrustStore.from_dict(doc)
     except (ValueError, TrustDataError) as exc:
-        raise UsageError(f"{path} is not a trust store this kiosk understands: {exc}") from None
+        if raw.lstrip().startswith(b"{"):
+            raise UsageError(f"{path} is not a trust store this kiosk understands: {exc}") from None
+    try:
+        additions = parse_material(raw, TrustStore(), datetime.now(timezone.utc))
+    except TrustImportError as exc:
+        raise UsageError(f"{path} is not a trust store, certificate, certificate list or JWKS: {exc}") from None
+    return TrustStore(keys=additions.keys, revoked_rids=additions.revoked_rids)
 
 
 def load_trust(args: argparse.Namespace) -> TrustStore:
