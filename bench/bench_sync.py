@@ -209,7 +209,7 @@ def bench_backlog(tmp: Path, url: str, n: int) -> dict:
     with store.tx() as tx:
         enroll(tx, create_enrollment_token(tx, "bench", NOW), "bench-backlog", public_key_b64(key), NOW)
     link = CentralLink(central.url, "bench-backlog", key)
-    client = SyncClient(log, link, folder / "dl", files=(), batch_size=1000)
+    client = SyncClient(log, link, folder / "dl", files=())  # the default batch size
     t0 = time.perf_counter()
     report = client.sync_once()
     seconds = time.perf_counter() - t0

@@ -44,7 +44,7 @@ class SyncClient:
     """Moves one device's log to the central service and trust data back."""
 
     def __init__(self, log: EventLog, link: CentralLink, download_dir: str | os.PathLike,
-                 files: tuple[str, ...] = DEFAULT_FILES, batch_size: int = 1000, interval_s: float = 300.0,
+                 files: tuple[str, ...] = DEFAULT_FILES, batch_size: int = 2000, interval_s: float = 300.0,
                  backoff_base_s: float = 2.0, backoff_cap_s: float = 900.0, rng: random.Random | None = None,
                  keep_synced_for: timedelta | None = timedelta(days=90),
                  clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
