@@ -19,14 +19,24 @@ EVENT_FIELDS: tuple[str, ...] = (
 INPUT_KINDS = frozenset({"card", "code", "manual"})
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical(obj: Any) -> bytes:
     """Deterministic JSON bytes: sorted keys, no spaces, UTF-8."""
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+_SORTED_FIELDS = tuple(sorted(EVENT_FIELDS))
+
+
 def event_hash(event: dict[str, Any]) -> str:
-    """SHA-256 (hex) over the canonical form of the event's fields; `prev_hash` links it to its predecessor."""
-    return hashlib.sha256(canonical({k: event.get(k) for k in EVENT_FIELDS})).hexdigest()
+    """SHA-256 (hex) over the canonical form of the event's fields; `prev_hash` links it to its predecessor.
+
+    Same bytes as `canonical({field: value})`: the dict is built in sorted key order, so no sort is needed.
+    """
+    ordered = {k: event.get(k) for k in _SORTED_FIELDS}
+    return hashlib.sha256(_ENCODER.encode(ordered).encode()).hexdigest()
 
 
 def chain_breaks(events: list[dict[str, Any]], prev_hash: str | None, prev_seq: int | None) -> list[int]:

@@ -99,22 +99,29 @@ class EventLog:
             "flags": ",".join(result.flags),
         }
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
             try:
-                last = self._conn.execute(
-                    "SELECT seq, hash FROM events WHERE device_id = ? ORDER BY seq DESC LIMIT 1",
-                    (self.device_id,)).fetchone() or self._chain_head()
-                event["seq"] = last[0] + 1
-                event["prev_hash"] = last[1]
-                event["hash"] = chain.event_hash(event)
-                cols = ", ".join(event)
-                self._conn.execute(f"INSERT INTO events ({cols}) VALUES ({', '.join('?' * len(event))})",
-                                   tuple(event.values()))
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
+                self._insert(event)
+            except sqlite3.Error as exc:  # disk full, read-only medium, a locked file past the busy timeout
+                raise EventLogError(f"the check could not be logged: {exc}") from exc
         return event
+
+    def _insert(self, event: dict[str, Any]) -> None:
+        """Allocate the next seq, link and hash the event, commit durably. Caller holds the lock."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            last = self._conn.execute("SELECT seq, hash FROM events WHERE device_id = ? ORDER BY seq DESC LIMIT 1",
+                                      (self.device_id,)).fetchone() or self._chain_head()
+            event["seq"] = last[0] + 1
+            event["prev_hash"] = last[1]
+            event["hash"] = chain.event_hash(event)
+            cols = ", ".join(event)
+            self._conn.execute(f"INSERT INTO events ({cols}) VALUES ({', '.join('?' * len(event))})",
+                               tuple(event.values()))
+            self._conn.execute("COMMIT")
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
 
     def subject_hash(self, subject_digest: bytes) -> str:
         """HMAC-SHA256(hash key, subject digest), hex; empty when the check had no subject."""
@@ -172,12 +179,13 @@ class EventLog:
         return breaks
 
     # ------------------------------------------------------------------ sync bookkeeping
-    def mark_synced(self, through_seq: int, now: datetime) -> int:
-        """Record the central service's acknowledgement of every event up to `through_seq`; returns rows marked."""
+    def mark_synced(self, through_seq: int, now: datetime, after_seq: int = 0) -> int:
+        """Record the central service's acknowledgement of every event up to `through_seq` (those after `after_seq`
+        when the caller knows everything before it is marked already); returns rows marked."""
         with self._lock:
             cur = self._conn.execute(
-                "UPDATE events SET synced_at = ? WHERE device_id = ? AND seq <= ? AND synced_at IS NULL",
-                (utc_text(now), self.device_id, through_seq))
+                "UPDATE events SET synced_at = ? WHERE device_id = ? AND seq > ? AND seq <= ? AND synced_at IS NULL",
+                (utc_text(now), self.device_id, after_seq, through_seq))
             return cur.rowcount
 
     def get_state(self, key: str, default: str | None = None) -> str | None:

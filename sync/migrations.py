@@ -24,7 +24,13 @@ def _v1(db: sqlite_utils.Database) -> None:
     db["chain_head"].create({"device_id": str, "seq": int, "hash": str}, pk="device_id")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1,)
+def _v2(db: sqlite_utils.Database) -> None:
+    """Fewer pages per durable commit: the synced_at index is not needed (sync walks the (device_id, seq) index;
+    pending counts scan a retention window's rows), and each index costs a page write on every append."""
+    db.conn.execute("DROP INDEX IF EXISTS idx_events_synced_at")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

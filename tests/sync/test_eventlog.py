@@ -13,7 +13,7 @@ from kiosk.core.verdicts import Outcome, Verdict
 from sync import chain
 from sync.eventlog import EventLog, EventLogError
 from sync.migrations import SCHEMA_VERSION, SchemaTooNew
-from sync_testkit import BIRTH_DATE, FULL_ID, HASH_KEY, NAME, NOW, card_result
+from tests.sync.sync_testkit import BIRTH_DATE, FULL_ID, HASH_KEY, NAME, NOW, card_result
 
 
 @pytest.fixture
@@ -115,6 +115,21 @@ def test_migrations_are_versioned_and_refuse_newer_files(tmp_path):
         EventLog(path, "dev-1", HASH_KEY)
 
 
+def test_a_version_1_file_is_migrated_in_place(tmp_path):
+    import sqlite_utils
+
+    from sync.migrations import MIGRATIONS
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    MIGRATIONS[0](sqlite_utils.Database(conn))
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    with EventLog(path, "dev-1", HASH_KEY) as log:
+        log.append(card_result(), Outcome.PASS, "card", NOW)
+        assert log._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert log.verify_chain() == [] and log.pending_count() == 1
+
+
 def test_concurrent_appends_from_threads_and_a_second_connection(tmp_path):
     path = tmp_path / "log.db"
     logs = [EventLog(path, "dev-1", HASH_KEY), EventLog(path, "dev-1", HASH_KEY)]
@@ -137,3 +152,14 @@ def test_disk_status_reports_budget(log):
     status = log.disk_status(budget_bytes=1)
     assert status.over_budget and status.log_bytes > 0 and status.free_bytes > 0
     assert not log.disk_status(budget_bytes=10**12).over_budget or status.free_bytes < 10**11
+
+
+def test_a_log_that_cannot_write_is_a_typed_error(tmp_path):
+    log = EventLog(tmp_path / "log.db", "dev-1", HASH_KEY)
+    log.append(card_result(), Outcome.PASS, "card", NOW)
+    log._conn.execute("PRAGMA query_only = ON")  # what a read-only or full medium looks like to the log
+    with pytest.raises(EventLogError):
+        log.append(card_result(), Outcome.PASS, "card", NOW)
+    log._conn.execute("PRAGMA query_only = OFF")
+    assert log.append(card_result(), Outcome.PASS, "card", NOW)["seq"] == 2
+    log.close()

@@ -1,0 +1,2 @@
+"""The central reference service: enrollment, signed uploads, downloads, admin reports (FastAPI over SQLite/PostgreSQL).
+"""

@@ -1,0 +1,111 @@
+"""Devices, one-time enrollment tokens, admin credentials and request nonces in the central store.
+
+Why: only enrolled devices may write, each with the public key it registered through a one-time token an admin
+created; admin endpoints need a credential; nonces make a captured device request useless a second time. Only
+hashes of tokens and credentials are stored. Functions take an open Tx; request threads call them.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sync.central.store import Tx
+
+UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+class EnrollmentError(Exception):
+    """The token is unknown, used or expired, or the device id is taken by another key."""
+
+
+def utc_text(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime(UTC_FORMAT)
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_enrollment_token(tx: Tx, site: str, now: datetime, valid_for: timedelta = timedelta(days=7)) -> str:
+    token = "enr_" + secrets.token_urlsafe(24)
+    tx.execute("INSERT INTO enrollment_tokens (token_hash, site, created_at, expires_at) VALUES (?, ?, ?, ?)",
+               (_digest(token), site, utc_text(now), utc_text(now + valid_for)))
+    return token
+
+
+def create_admin_credential(tx: Tx, now: datetime) -> str:
+    credential = "adm_" + secrets.token_urlsafe(32)
+    tx.execute("INSERT INTO admin_credentials (cred_hash, created_at) VALUES (?, ?)", (_digest(credential), utc_text(now)))
+    return credential
+
+
+def admin_credential_valid(tx: Tx, credential: str) -> bool:
+    return tx.execute("SELECT 1 FROM admin_credentials WHERE cred_hash = ?", (_digest(credential),)).fetchone() is not None
+
+
+def enroll(tx: Tx, token: str, device_id: str, public_key: str, now: datetime) -> str:
+    """Consume `token` and register (device_id, public_key); returns the device's site. Idempotent for a retry
+    by the same device with the same key (its first answer may have been lost)."""
+    row = tx.execute("SELECT site, expires_at, used_by FROM enrollment_tokens WHERE token_hash = ?",
+                     (_digest(token),)).fetchone()
+    if row is None:
+        raise EnrollmentError("unknown enrollment token")
+    site, expires_at, used_by = row
+    existing = tx.execute("SELECT public_key, site FROM devices WHERE device_id = ?", (device_id,)).fetchone()
+    if used_by is not None:
+        if used_by == device_id and existing and existing[0] == public_key:
+            return existing[1]
+        raise EnrollmentError("enrollment token already used")
+    if expires_at < utc_text(now):
+        raise EnrollmentError("enrollment token expired")
+    if existing is not None:
+        raise EnrollmentError("device id already enrolled")
+    updated = tx.execute("UPDATE enrollment_tokens SET used_by = ?, used_at = ? WHERE token_hash = ? AND used_by IS NULL",
+                         (device_id, utc_text(now), _digest(token))).rowcount
+    if updated != 1:
+        raise EnrollmentError("enrollment token already used")
+    tx.execute("INSERT INTO devices (device_id, public_key, site, enrolled_at) VALUES (?, ?, ?, ?)",
+               (device_id, public_key, site, utc_text(now)))
+    return site
+
+
+def device_public_key(tx: Tx, device_id: str) -> str | None:
+    row = tx.execute("SELECT public_key FROM devices WHERE device_id = ?", (device_id,)).fetchone()
+    return row[0] if row else None
+
+
+def use_nonce(tx: Tx, device_id: str, nonce: str, now_s: int, lifetime_s: int) -> bool:
+    """Record a request nonce; False when it was seen before (a replay)."""
+    tx.execute("DELETE FROM nonces WHERE device_id = ? AND expires_at < ?", (device_id, now_s))
+    return tx.execute("INSERT INTO nonces (device_id, nonce, expires_at) VALUES (?, ?, ?) "
+                      "ON CONFLICT (device_id, nonce) DO NOTHING",
+                      (device_id, nonce, now_s + lifetime_s)).rowcount == 1
+
+
+def touch_device(tx: Tx, device_id: str, now: datetime) -> None:
+    tx.execute("UPDATE devices SET last_seen = ? WHERE device_id = ?", (utc_text(now), device_id))
+
+
+def list_devices(tx: Tx) -> list[dict[str, Any]]:
+    """Every device with last-seen time, event count, missing sequence numbers and flagged chain breaks."""
+    rows = tx.execute(
+        "SELECT d.device_id, d.site, d.enrolled_at, d.last_seen, d.event_count, d.max_seq, "
+        "(SELECT COUNT(*) FROM chain_flags f WHERE f.device_id = d.device_id) "
+        "FROM devices d ORDER BY d.device_id").fetchall()
+    return [{"device_id": r[0], "site": r[1], "enrolled_at": r[2], "last_seen": r[3], "events": r[4],
+             "max_seq": r[5], "missing": r[5] - r[4], "chain_flags": r[6]} for r in rows]
+
+
+def daily_counts(tx: Tx, since: str, until: str) -> list[dict[str, Any]]:
+    rows = tx.execute("SELECT day, site, verdict, COUNT(*) FROM events WHERE day >= ? AND day <= ? "
+                      "GROUP BY day, site, verdict ORDER BY day, site, verdict", (since, until)).fetchall()
+    return [{"day": r[0], "site": r[1], "verdict": r[2], "count": r[3]} for r in rows]
+
+
+def chain_flags(tx: Tx, device_id: str | None = None) -> list[dict[str, Any]]:
+    sql = "SELECT device_id, seq, kind, detail, flagged_at FROM chain_flags"
+    rows = (tx.execute(sql + " WHERE device_id = ? ORDER BY seq", (device_id,)) if device_id
+            else tx.execute(sql + " ORDER BY device_id, seq")).fetchall()
+    return [dict(zip(("device_id", "seq", "kind", "detail", "flagged_at"), r)) for r in rows]

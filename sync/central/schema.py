@@ -1,0 +1,49 @@
+"""Versioned migrations of the central store, the same steps on SQLite and PostgreSQL.
+
+Why: the central database outlives any one release; each step runs once (recorded in `schema_version`) and is
+never edited after release. Called inside the Store's first transaction.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+_V1 = [
+    """CREATE TABLE IF NOT EXISTS devices (
+        device_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, site TEXT NOT NULL, enrolled_at TEXT NOT NULL,
+        last_seen TEXT, event_count BIGINT NOT NULL DEFAULT 0, max_seq BIGINT NOT NULL DEFAULT 0)""",
+    """CREATE TABLE IF NOT EXISTS enrollment_tokens (
+        token_hash TEXT PRIMARY KEY, site TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+        used_by TEXT, used_at TEXT)""",
+    "CREATE TABLE IF NOT EXISTS admin_credentials (cred_hash TEXT PRIMARY KEY, created_at TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS nonces (
+        device_id TEXT NOT NULL, nonce TEXT NOT NULL, expires_at BIGINT NOT NULL, PRIMARY KEY (device_id, nonce))""",
+    """CREATE TABLE IF NOT EXISTS events (
+        device_id TEXT NOT NULL, seq BIGINT NOT NULL, event_id TEXT NOT NULL, utc TEXT NOT NULL, day TEXT NOT NULL,
+        site TEXT NOT NULL, monotonic_ns BIGINT, verdict TEXT NOT NULL, reason TEXT NOT NULL, outcome TEXT NOT NULL,
+        input_kind TEXT NOT NULL, pass_format TEXT, kid TEXT, trust_version BIGINT, masked_name TEXT,
+        masked_id TEXT, subject_hash TEXT, flags TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
+        received_at TEXT NOT NULL, via TEXT NOT NULL, PRIMARY KEY (device_id, seq))""",
+    "CREATE INDEX IF NOT EXISTS events_day ON events (day, site, verdict)",
+    """CREATE TABLE IF NOT EXISTS chain_flags (
+        device_id TEXT NOT NULL, seq BIGINT NOT NULL, kind TEXT NOT NULL, detail TEXT, flagged_at TEXT NOT NULL,
+        PRIMARY KEY (device_id, seq, kind))""",
+    "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, etag TEXT NOT NULL, body {blob} NOT NULL, "
+    "updated_at TEXT NOT NULL)",
+]
+
+MIGRATIONS: tuple[list[str], ...] = (_V1,)
+
+
+def migrate_store(tx: Any) -> int:
+    """Apply the steps not yet recorded; returns the version found before."""
+    if tx.postgres:
+        tx.execute("SELECT pg_advisory_xact_lock(715517)")  # two services starting at once migrate one at a time
+    tx.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+    row = tx.execute("SELECT MAX(version) FROM schema_version").fetchone()
+    found = row[0] or 0
+    blob = "BYTEA" if tx.postgres else "BLOB"
+    for version in range(found, len(MIGRATIONS)):
+        for statement in MIGRATIONS[version]:
+            tx.execute(statement.format(blob=blob))
+        tx.execute("INSERT INTO schema_version (version) VALUES (?)", (version + 1,))
+    return found
