@@ -1,61 +1,43 @@
-"""The composition root: reads the config, opens the devices, wires their events through the core to the screen.
+"""The composition root: reads the config, opens the devices, wires their events through the checkpoint to the screen.
 
-The only module that knows every part. Device threads call `EventBridge.post`; the bridge's signal delivers
-each event in the GUI thread, where `Kiosk.handle_event` verifies it (sub-millisecond, pure core), logs it
-durably (a verdict is logged before it is shown) and shows it.
+The only module that knows every part. Device threads call `EventBridge.post`; the bridge's signal delivers each
+event in the GUI thread, where the Checkpoint (kiosk/checkpoint.py, Qt-free) verifies it, logs it durably and
+returns the check, which is then shown: a verdict is logged before it is shown. The sync client runs on its own
+thread when the kiosk is enrolled with a central service.
 """
 from __future__ import annotations
 
-import hashlib
-import re
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from drivers.camera.events import CameraAvailable, CameraUnavailable, CodeSeen
 from drivers.sam.events import CardPresented, CardRemoved, ReaderAvailable, ReaderFault, ReaderUnavailable
 from drivers.scanner.events import CodeScanned, ScannerAvailable, ScannerFault, ScannerUnavailable
+from kiosk.checkpoint import Check, Checkpoint, utc_now
 from kiosk.config import ConfigError, KioskConfig
-from kiosk.core import status_list as status_list_mod
-from kiosk.core.card import CardIdentity, CardType
-from kiosk.core.card_check import verify_card
 from kiosk.core.health import DataAge, DeviceHealth, KioskHealth, SyncHealth
-from kiosk.core.idnumber import normalise
-from kiosk.core.result import VerificationResult
-from kiosk.core.shc_chunks import ChunkAssembler
-from kiosk.core.verdicts import Outcome, VerificationError
+from kiosk.core.safeguards import trust_freshness
+from kiosk.core.verdicts import VerificationError
 from kiosk.core.verify import verify_text
 from kiosk.datadir import DataDir
 from kiosk.ui.bridge import EventBridge
 from kiosk.ui.services import UiServices
 from kiosk.ui.settings import UiSettings
 from kiosk.ui.window import KioskWindow
-from sync.eventlog import EventLog
+from sync.client import SyncClient
+from sync.devicekey import load_or_create_device_key
+from sync.enrollment import load_enrollment
+from sync.transport import CentralLink
 
-
-PARTS_TIMEOUT_S = 60.0
+__all__ = ["Check", "Kiosk", "make_window", "run_kiosk"]
 STATUS_LIST_MAX_AGE = timedelta(days=2)
 LOG_DISK_BUDGET = 512 * 1024 * 1024
-MULTIPART_SHC = re.compile(r"^shc:/\d{1,2}/\d{1,2}/\d", re.IGNORECASE)
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-@dataclass(frozen=True)
-class Check:
-    """One completed check, as shown: what the demo and the tests observe."""
-
-    result: VerificationResult
-    outcome: Outcome
-    input_kind: str  # card | code | manual
-    event: dict[str, Any]
-    latency_ms: float
+HOUSEKEEPING_MS = 60_000  # clock record, trust freshness, disk budget
+_CITIZEN_INPUT = (CardPresented, CodeScanned, CodeSeen)
 
 
 class Kiosk(QObject):
@@ -67,36 +49,34 @@ class Kiosk(QObject):
     def __init__(self, config: KioskConfig, data: DataDir, window: KioskWindow,
                  clock: Callable[[], datetime] = utc_now) -> None:
         super().__init__()
-        self.config = config
-        self.data = data
-        self.window = window
-        self.clock = clock
+        self.config, self.data, self.window, self.clock = config, data, window, clock
         self.bridge = EventBridge()
         self.bridge.received.connect(self.handle_event)
-        self.trust = data.trust()
-        self.status_list = self._load_status_list()
-        device = data.device()
-        self.device_id = device.device_id
-        self.log = EventLog(data.event_log_path, device.device_id, device.log_hash_key)
+        self.checkpoint = Checkpoint(config, data, clock)
+        self.device_id = self.checkpoint.device_id
         self.paused = False
         self.ignored_while_paused = 0
         self.devices: list[Any] = []
-        self._parts = ChunkAssembler()
-        self._parts_started = 0.0
+        self.sync_client: SyncClient | None = None
+        self._housekeeping = QTimer(self)
+        self._housekeeping.timeout.connect(self.housekeeping)
+        self.housekeeping()
 
-    def _load_status_list(self) -> status_list_mod.StatusList | None:
-        path = self.data.status_list_path
-        if not path.exists():
-            return None
-        try:
-            return status_list_mod.load(path.read_bytes(), self.trust)
-        except VerificationError as exc:
-            self.window.show_device_status("trust", False, f"status list rejected: {exc.reason}")
-            return None
+    @property
+    def trust(self):
+        return self.checkpoint.trust
 
-    # -- devices -----------------------------------------------------------------------------------------
+    @trust.setter
+    def trust(self, value) -> None:
+        self.checkpoint.trust = value
+
+    @property
+    def log(self):
+        return self.checkpoint.log
+
+    # -- devices and background work ---------------------------------------------------------------------
     def start_devices(self) -> None:
-        """Open every configured device; each runs its own thread and reports through the bridge."""
+        """Open every configured device (each on its own thread), start sync if enrolled, start housekeeping."""
         cfg = self.config.devices
         if cfg.reader:
             from drivers.sam.reader import CardReader
@@ -110,32 +90,54 @@ class Kiosk(QObject):
             self.devices.append(CameraCapture(cfg.camera, self.bridge.post, accept=self.accepts_code))
         for device in self.devices:
             device.start()
+        self._start_sync()
+        self._housekeeping.start(HOUSEKEEPING_MS)
+
+    def _start_sync(self) -> None:
+        enrolled = load_enrollment(self.data.root / "central.json")
+        if not enrolled:
+            return
+        key = load_or_create_device_key(self.data.root / "device-key.pem")
+        link = CentralLink(enrolled.url, self.device_id, key)
+        self.sync_client = SyncClient(self.checkpoint.log, link, self.data.root / "central")
+        self.sync_client.start()
 
     def stop(self) -> None:
+        self._housekeeping.stop()
         for device in self.devices:
             device.stop()
         self.devices.clear()
-        self.log.close()
+        if self.sync_client is not None:
+            self.sync_client.stop()
+        self.checkpoint.close()
+
+    def housekeeping(self) -> None:
+        """Every minute: record the clock, and tell staff about stale trust data, a suspect clock or problems."""
+        clock = self.checkpoint.observe_clock()
+        self.window.show_device_status("clock", not clock.suspect, clock.detail)
+        freshness = trust_freshness(self.checkpoint.trust, self.clock(), self.checkpoint.policy.grace)
+        problems = [problem for name, problem in self.checkpoint.problems.items() if name != "log"]
+        self.window.show_device_status("trust", freshness.usable and not problems,
+                                       "; ".join([freshness.describe(), *problems]))
 
     def accepts_code(self, text: str) -> bool:
-        """Called by the camera thread: only codes that verify as some known format count as reads."""
-        return verify_text(text, self.trust, self.clock()).format != "UNKNOWN"
+        """Called by the camera thread: only codes of a format this kiosk knows count as reads."""
+        return verify_text(text, self.checkpoint.trust, self.clock()).format != "UNKNOWN"
 
     # -- events ------------------------------------------------------------------------------------------
     def handle_event(self, event: object) -> None:
-        started = time.perf_counter()
-        if self.paused and isinstance(event, (CardPresented, CodeScanned, CodeSeen)):
+        if isinstance(event, _CITIZEN_INPUT) and self.paused:
             self.ignored_while_paused += 1
-            return
-        if isinstance(event, CardPresented):
-            result = verify_card(event.card, self.status_list, self.clock())
-            self.show_check(with_subject(result, normalise(event.card.id_number)), "card", started)
+        elif isinstance(event, CardPresented):
+            self.show_check(self.checkpoint.check_card(event.card))
         elif isinstance(event, (CodeScanned, CodeSeen)):
-            text = self.assemble_parts(event.text)
-            if text is not None:
-                result = verify_text(text, self.trust, self.clock())
-                self.show_check(with_subject(result, result.pass_id), "code", started)
+            check = self.checkpoint.check_text(event.text)
+            if check is None:
+                self.window.show_reading("code")  # a multi-part card waits for its other parts
+            else:
+                self.show_check(check)
         elif isinstance(event, CardRemoved):
+            self.checkpoint.card_removed()
             self.window.card_lifted()
             self.card_lifted.emit()
         elif isinstance(event, (ReaderAvailable, ReaderUnavailable, ReaderFault)):
@@ -145,73 +147,62 @@ class Kiosk(QObject):
         elif isinstance(event, (CameraAvailable, CameraUnavailable)):
             self.window.show_device_status("camera", isinstance(event, CameraAvailable), _detail(event))
 
-    def assemble_parts(self, text: str) -> str | None:
-        """Collect the parts of a multi-part SMART Health Card (`shc:/C/N/...`); None while parts are missing.
-
-        A part that does not fit, or a card left unfinished for PARTS_TIMEOUT_S, starts over; a part that cannot
-        be read at all goes on to the verifier, which gives it its typed verdict.
-        """
-        if not MULTIPART_SHC.match(text.strip()):
-            return text
-        now = time.monotonic()
-        if now - self._parts_started > PARTS_TIMEOUT_S:
-            self._parts.reset()
-        if not self._parts.parts:
-            self._parts_started = now
-        try:
-            whole = self._parts.add(text)
-        except VerificationError:
-            self._parts.reset()
-            return text
-        if whole is None:
-            self.window.show_reading("code")
-        return whole
+    def show_check(self, check: Check) -> Check:
+        self.window.show_result(check.result, check.outcome)
+        if "log" in self.checkpoint.problems:
+            self.window.show_device_status("log", False, self.checkpoint.problems["log"])
+        self.check_shown.emit(check)
+        return check
 
     # -- staff and admin ---------------------------------------------------------------------------------
     def services(self, quit_app: Callable[[], None]) -> UiServices:
         """The callbacks the staff and admin screens use."""
         return UiServices(lookup=self.lookup_id, counts=self.today_counts, set_paused=self.set_paused,
-                          health=self.health, exit_requested=quit_app)
+                          health=self.health, sync_now=self.sync_now, export_to=self.export_to,
+                          exit_requested=quit_app)
+
+    def lookup_id(self, id_number: str):
+        """Staff lookup by typed ID number: the same status-list check as a tapped card, logged as manual."""
+        return self.show_check(self.checkpoint.lookup(id_number)).result
 
     def set_paused(self, paused: bool) -> None:
         """While staff pause the gate, taps and scans are not checked (nothing is shown or logged)."""
         self.paused = paused
 
     def today_counts(self) -> dict[str, int]:
-        local_now = self.clock().astimezone()
-        midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
-        return self.log.count_by_outcome(midnight.astimezone(timezone.utc))
+        midnight = self.clock().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+        return self.checkpoint.log.count_by_outcome(midnight.astimezone(timezone.utc))
+
+    def sync_now(self) -> str:
+        if self.sync_client is None:
+            return "not enrolled with a central service (kiosk enroll URL TOKEN)"
+        self.sync_client.sync_now()
+        return "sync started"
+
+    def export_to(self, folder: Path) -> str:
+        from sync.bundle import export_bundles
+
+        key = load_or_create_device_key(self.data.root / "device-key.pem")
+        try:
+            written = export_bundles(self.checkpoint.log, key, Path(folder), self.clock())
+        except OSError as exc:
+            return f"cannot write to {folder}: {exc.strerror or exc}"
+        return f"{len(written)} file(s) written to {folder}" if written else "nothing new to export"
 
     def health(self) -> KioskHealth:
-        now = self.clock()
+        now, cp = self.clock(), self.checkpoint
         devices = tuple(DeviceHealth(name, ok, detail) for name, (ok, detail) in self.window.device_status().items())
-        status_age = DataAge("status list", self.status_list.issued_at if self.status_list else None,
-                             STATUS_LIST_MAX_AGE, str(self.status_list.version) if self.status_list else "")
-        disk = self.log.disk_status(LOG_DISK_BUDGET)
-        sync = SyncHealth(log_entries=self.log.last_seq(), log_bytes=disk.log_bytes, pending=self.log.pending_count())
-        return KioskHealth(now=now, kiosk_id=self.device_id, devices=devices, data=(status_age,), sync=sync)
-
-    def lookup_id(self, id_number: str) -> VerificationResult:
-        """Staff lookup by typed ID number: the same status-list check as a tapped card, logged as manual."""
-        card = CardIdentity(CardType.RESIDENT, name="", id_number=id_number)
-        result = with_subject(verify_card(card, self.status_list, self.clock()), normalise(id_number))
-        self.show_check(result, "manual", time.perf_counter())
-        return result
-
-    def show_check(self, result: VerificationResult, input_kind: str, started: float) -> Check:
-        outcome = self.config.policy.outcome(result)
-        event = self.log.append(result, outcome, input_kind, self.clock(), time.monotonic_ns())
-        self.window.show_result(result, outcome)
-        check = Check(result, outcome, input_kind, event, (time.perf_counter() - started) * 1000)
-        self.check_shown.emit(check)
-        return check
-
-
-def with_subject(result: VerificationResult, subject: str) -> VerificationResult:
-    """Attach the in-memory subject digest the log turns into a keyed hash (never stored as is)."""
-    if result.subject_digest or not subject:
-        return result
-    return result.with_changes(subject_digest=hashlib.sha256(subject.encode()).digest())
+        bundle = DataAge("trust bundle", cp.trust.issued_at, None, str(cp.trust.version))
+        status = DataAge("status list", cp.status_list.issued_at if cp.status_list else None, STATUS_LIST_MAX_AGE,
+                         str(cp.status_list.version) if cp.status_list else "")
+        disk = cp.log.disk_status(LOG_DISK_BUDGET)
+        last = self.sync_client.last_report if self.sync_client is not None else None
+        sync = SyncHealth(log_entries=cp.log.last_seq(), log_bytes=disk.log_bytes, pending=cp.log.pending_count(),
+                          last_sync_ok=None if last is None else last.ok,
+                          last_sync_message="" if last is None else (last.error or f"{last.uploaded} uploaded"))
+        clock = cp.clock_check(now)
+        return KioskHealth(now=now, kiosk_id=self.device_id, devices=devices, data=(bundle, status), sync=sync,
+                           clock_ok=not clock.suspect, clock_detail=clock.detail)
 
 
 def _detail(event: object) -> str:
@@ -235,12 +226,12 @@ def run_kiosk(config: KioskConfig, data_root: str | None) -> int:
     app = QApplication.instance() or QApplication([])
     data = DataDir(data_root)
     window = make_window(config, data)
-    kiosk = Kiosk(config, data, window)
+    try:
+        kiosk = Kiosk(config, data, window)
+    except VerificationError as exc:
+        raise ConfigError(f"the data directory's trust data is unusable: {exc}") from None
     window.set_services(kiosk.services(app.quit))
-    if config.fullscreen:
-        window.show_kiosk()
-    else:
-        window.show()
+    window.show_kiosk() if config.fullscreen else window.show()
     kiosk.start_devices()
     try:
         return app.exec()

@@ -36,6 +36,7 @@ class KioskConfig:
     policy: Policy = field(default_factory=Policy)
     data_dir: str = ""
     ui: dict[str, Any] = field(default_factory=dict)  # UiSettings keys: pixel_pitch_mm, volume, PIN hashes, ...
+    policy_settings: dict[str, Any] = field(default_factory=dict)  # [policy] as written, layered over the bundle's
 
 
 _TOP_KEYS = {"site", "languages", "fullscreen", "data_dir", "devices", "policy", "ui"}
@@ -73,6 +74,7 @@ def config_from_dict(data: dict[str, Any]) -> KioskConfig:
             fullscreen=bool(data.get("fullscreen", False)),
             devices=DeviceConfig(**devices),
             policy=policy,
+            policy_settings=dict(data.get("policy", {})),
             data_dir=str(data.get("data_dir", "")),
             ui=dict(data.get("ui", {})),
         )

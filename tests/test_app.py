@@ -130,7 +130,7 @@ def test_staff_services_count_pause_and_report_health(setup, qtbot):
     health = kiosk.health()
     assert health.sync.pending == 1 and health.kiosk_id == kiosk.device_id
     assert {d.name for d in health.devices} >= {"reader", "scanner"}
-    assert health.data[0].version == "1"  # the provisioned status list
+    assert health.data[1].version == "1"  # the provisioned status list
     kiosk.set_paused(True)
     reader.place(GREEN_CARD)  # ignored while paused: nothing shown, nothing logged
     qtbot.waitUntil(lambda: kiosk.ignored_while_paused == 1, timeout=10_000)

@@ -25,3 +25,18 @@ def holder_binding(id_number: str, salt: bytes) -> bytes:
 
 def binding_matches(id_number: str, salt: bytes, binding: bytes) -> bool:
     return hmac.compare_digest(holder_binding(id_number, salt), binding)
+
+
+SUBJECT_SALT = b"kiosk-log-subject/v1"
+SUBJECT_SCRYPT_N = 2 ** 8  # ~0.8 ms: the same cost per guess as a status-list key (docs/privacy.md)
+
+
+def subject_digest(id_number: str) -> bytes:
+    """The in-memory digest of an ID number that the event log turns into a keyed hash.
+
+    Deliberately slow: the log's key lies on the kiosk's disk, so whoever copies the disk gets it too; with a
+    plain SHA-256 here they could enumerate the ~10^11 ID numbers at HMAC speed (~82 core-hours). scrypt makes
+    every guess cost ~0.8 ms (~2.6 core-years for the whole space), at ~0.8 ms per card check.
+    """
+    return hashlib.scrypt(normalise(id_number).encode(), salt=SUBJECT_SALT, n=SUBJECT_SCRYPT_N, r=SCRYPT_R,
+                          p=SCRYPT_P, dklen=32)

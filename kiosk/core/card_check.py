@@ -1,12 +1,11 @@
 """Verification of a tapped ID card against the local status list, with the list's freshness and the clock."""
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta, timezone
 
 from kiosk.core import clock as clockmod
 from kiosk.core.card import CardIdentity
-from kiosk.core.idnumber import normalise
+from kiosk.core.binding import subject_digest
 from kiosk.core.result import VerificationResult
 from kiosk.core.safeguards import guard
 from kiosk.core.status_list import StatusList
@@ -30,7 +29,7 @@ def verify_card(card: CardIdentity, status_list: StatusList | None, now: datetim
 
 def _check(card: CardIdentity, status_list: StatusList | None, now: datetime) -> VerificationResult:
     holder = card.holder_view()
-    subject = hashlib.sha256(normalise(card.id_number).encode()).digest()  # in memory only; the log keys it
+    subject = subject_digest(card.id_number)  # in memory only; the log keys it
 
     def result(verdict: Verdict, reason: Reason, **extra) -> VerificationResult:
         return VerificationResult(verdict=verdict, reason=reason, format=FORMAT, holder=holder,

@@ -104,6 +104,8 @@ class Reason(enum.StrEnum):
     CHUNK_INVALID = "CHUNK_INVALID"  # a shc:/C/N/ part that does not fit the parts already scanned
     CHUNKS_INCOMPLETE = "CHUNKS_INCOMPLETE"  # a multi-part card still waiting for its other parts
     TRUST_LIST_INVALID = "TRUST_LIST_INVALID"  # an imported DSC list / directory whose signature fails
+    # -- the kiosk's own storage
+    LOG_UNAVAILABLE = "LOG_UNAVAILABLE"  # the check could not be written to the event log
     # -- anything else
     INTERNAL_ERROR = "INTERNAL_ERROR"
 

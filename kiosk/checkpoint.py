@@ -1,0 +1,158 @@
+"""The checkpoint: what a tapped card, a scanned code or a typed ID number becomes, up to the logged check.
+
+Qt-free and single-threaded (the GUI thread calls it). It holds the trust data, the status list, the site policy
+(built-in defaults, then the signed bundle's settings and its section for this site, then kiosk.toml's
+[policy]), the identity pairing of a pass with a card, the clock judged against the last trusted time, and the
+durable event log. kiosk/app.py only moves device events in and shows what comes out.
+"""
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from kiosk.config import KioskConfig
+from kiosk.core import clock as clockmod
+from kiosk.core.card import CardIdentity, CardType
+from kiosk.core.card_check import verify_card
+from kiosk.core.identity_match import IdentityPairing, PairState
+from kiosk.core.policy import Policy
+from kiosk.core.result import VerificationResult
+from kiosk.core.shc_chunks import ChunkAssembler
+from kiosk.core.verdicts import Outcome, Reason, Verdict, VerificationError
+from kiosk.core.verify import verify_text
+from kiosk.datadir import DataDir, boot_id
+from sync.eventlog import EventLog, EventLogError
+
+PARTS_TIMEOUT_S = 60.0
+MULTIPART_SHC = re.compile(r"^shc:/\d{1,2}/\d{1,2}/\d", re.IGNORECASE)
+_SEVERITY = {Outcome.PASS: 0, Outcome.SEE_STAFF: 1, Outcome.STOP: 2}
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One completed check, as it is shown."""
+
+    result: VerificationResult
+    outcome: Outcome
+    input_kind: str  # card | code | manual
+    event: dict[str, Any] | None  # the logged event; None when the log could not take it
+    latency_ms: float = 0.0
+
+
+class Checkpoint:
+    def __init__(self, config: KioskConfig, data: DataDir, clock: Callable[[], datetime] = utc_now) -> None:
+        self.config = config
+        self.data = data
+        self.clock = clock
+        self.problems: dict[str, str] = {}  # "trust" / "status list" / "log" -> what is wrong, for staff
+        self.trust = data.trust()
+        self.policy = Policy().merged(self.trust.policy, config.site).merged(config.policy_settings)
+        self.status_list = self._load_status_list()
+        self.pairing = IdentityPairing(self.policy.pairing_window)
+        device = data.device()
+        self.device_id = device.device_id
+        self.log = EventLog(data.event_log_path, device.device_id, device.log_hash_key)
+        self._anchor = data.clock_anchor()
+        self._boot_id = boot_id()
+        self._parts = ChunkAssembler()
+        self._parts_started = 0.0
+
+    def _load_status_list(self):
+        try:
+            return self.data.status_list(self.trust)
+        except (VerificationError, ValueError) as exc:
+            self.problems["status list"] = f"status list rejected: {getattr(exc, 'reason', exc)}"
+            return None
+
+    def close(self) -> None:
+        self.log.close()
+
+    # -- clock ---------------------------------------------------------------------------------------------
+    def clock_check(self, now: datetime) -> clockmod.ClockCheck:
+        """The clock against the bundle's time and the kept record, in memory (no disk access per check)."""
+        return clockmod.assess(now, self.trust.issued_at, trusted_time=self.trust.issued_at, anchor=self._anchor,
+                               monotonic_now=time.monotonic(), boot_id=self._boot_id)
+
+    def observe_clock(self) -> clockmod.ClockCheck:
+        """Judge the clock and, when believable, record the reading on disk (called every minute or so)."""
+        check = self.data.observe_clock(self.clock())
+        self._anchor = self.data.clock_anchor()
+        return check
+
+    # -- checks --------------------------------------------------------------------------------------------
+    def check_card(self, card: CardIdentity) -> Check:
+        started, now = time.perf_counter(), self.clock()
+        result = verify_card(card, self.status_list, now, clock=self.clock_check(now), grace=self.policy.grace)
+        decision = self.pairing.present_card(card, result, now)
+        return self._record(self._stricter(decision.result, result, decision.state), "card", now, started)
+
+    def check_text(self, text: str) -> Check | None:
+        """A scanned text; None while a multi-part card still misses parts."""
+        started, now = time.perf_counter(), self.clock()
+        whole = self._assemble(text)
+        if whole is None:
+            return None
+        result = verify_text(whole, self.trust, now, clock=self.clock_check(now))
+        if result.is_valid and result.holder_binding:
+            decision = self.pairing.present_pass(result, now)
+            result = decision.result
+        return self._record(result, "code", now, started)
+
+    def lookup(self, id_number: str) -> Check:
+        """Staff lookup by typed number: the status-list check of a card, logged as manual, never paired."""
+        started, now = time.perf_counter(), self.clock()
+        card = CardIdentity(CardType.RESIDENT, name="", id_number=id_number)
+        result = verify_card(card, self.status_list, now, clock=self.clock_check(now), grace=self.policy.grace)
+        return self._record(result, "manual", now, started)
+
+    def card_removed(self) -> None:
+        """A lifted card ends its pairing chance: the next pass belongs to the next person."""
+        if self.pairing.waiting is PairState.WAITING_FOR_PASS:
+            self.pairing.reset()
+
+    def _stricter(self, combined: VerificationResult, card_result: VerificationResult,
+                  state: PairState) -> VerificationResult:
+        """Pass and card of the same person: the stricter of the two stands (a red status list beats an older
+        green print)."""
+        if state is not PairState.MATCHED:
+            return combined
+        if _SEVERITY[self.policy.outcome(card_result)] > _SEVERITY[self.policy.outcome(combined)]:
+            return card_result.with_changes(flags=tuple(dict.fromkeys(card_result.flags + combined.flags)))
+        return combined
+
+    def _record(self, result: VerificationResult, kind: str, now: datetime, started: float) -> Check:
+        """Log first, show after: a check the log cannot take is shown as a technical problem, never as PASS."""
+        outcome = self.policy.outcome(result)
+        try:
+            event = self.log.append(result, outcome, kind, now, time.monotonic_ns())
+            self.problems.pop("log", None)
+        except EventLogError as exc:
+            self.problems["log"] = f"the event log cannot be written: {exc}"
+            result = result.with_changes(verdict=Verdict.TECHNICAL_ERROR, reason=Reason.LOG_UNAVAILABLE,
+                                         detail=str(exc))
+            outcome, event = self.policy.outcome(result), None
+        return Check(result, outcome, kind, event, (time.perf_counter() - started) * 1000)
+
+    def _assemble(self, text: str) -> str | None:
+        """Collect the parts of a multi-part SMART Health Card (`shc:/C/N/...`); a part that does not fit, or a
+        card left unfinished for PARTS_TIMEOUT_S, starts over; an unreadable part goes on to the verifier."""
+        if not MULTIPART_SHC.match(text.strip()):
+            return text
+        now = time.monotonic()
+        if now - self._parts_started > PARTS_TIMEOUT_S:
+            self._parts.reset()
+        if not self._parts.parts:
+            self._parts_started = now
+        try:
+            return self._parts.add(text)
+        except VerificationError:
+            self._parts.reset()
+            return text

@@ -1,0 +1,124 @@
+"""The checkpoint without Qt: real data directory, real SQLite log, the pure core. Identity pairing, the stricter
+of pass and card, a failing log, and a suspect clock."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from kiosk.checkpoint import Checkpoint
+from kiosk.config import KioskConfig, config_from_dict
+from kiosk.core import offline_pass
+from kiosk.core.identity_match import FLAG_IDENTITY_MATCHED
+from kiosk.core.verdicts import Outcome, Reason, Status, Verdict
+from kiosk.datadir import DataDir
+from kiosk.demo_data import GREEN_CARD, RED_CARD, UNKNOWN_CARD, provision
+
+NOW = datetime.now(timezone.utc).replace(microsecond=0)
+
+
+class Clock:
+    """A clock the test moves; the checkpoint reads it through its `clock` argument."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def desk(tmp_path):
+    data = DataDir(tmp_path / "data")
+    provision(data, NOW, tmp_path)
+    clock = Clock(NOW + timedelta(minutes=1))
+    checkpoint = Checkpoint(KioskConfig(), data, clock)
+    yield checkpoint, data, clock
+    checkpoint.close()
+
+
+def printed_pass(data: DataDir, card, status=Status.GREEN, issued=NOW) -> str:
+    issuer = data.issuer()
+    claims = offline_pass.new_claims(card.id_number, card.name, status, issued, issuer=issuer.name)
+    return offline_pass.seal(claims, issuer.private_key, issuer.kid)
+
+
+def test_a_pass_then_its_holders_card_are_matched(desk):
+    checkpoint, data, _ = desk
+    first = checkpoint.check_text(printed_pass(data, GREEN_CARD))
+    assert first.outcome is Outcome.PASS
+    second = checkpoint.check_card(GREEN_CARD)
+    assert second.outcome is Outcome.PASS and FLAG_IDENTITY_MATCHED in second.result.flags
+
+
+def test_a_card_then_another_persons_pass_is_a_mismatch(desk):
+    checkpoint, data, _ = desk
+    checkpoint.check_card(UNKNOWN_CARD)
+    check = checkpoint.check_text(printed_pass(data, GREEN_CARD))
+    assert (check.result.verdict, check.result.reason, check.outcome) == \
+        (Verdict.IDENTITY_MISMATCH, Reason.HOLDER_MISMATCH, Outcome.STOP)
+
+
+def test_a_lifted_card_does_not_pair_with_the_next_persons_pass(desk):
+    checkpoint, data, _ = desk
+    checkpoint.check_card(UNKNOWN_CARD)
+    checkpoint.card_removed()
+    check = checkpoint.check_text(printed_pass(data, GREEN_CARD))
+    assert (check.result.verdict, check.outcome) == (Verdict.VALID, Outcome.PASS)
+
+
+def test_pairing_ends_after_the_window(desk):
+    checkpoint, data, clock = desk
+    checkpoint.check_text(printed_pass(data, GREEN_CARD))
+    clock.now += checkpoint.policy.pairing_window + timedelta(seconds=1)
+    check = checkpoint.check_card(RED_CARD)
+    assert check.result.verdict is Verdict.VALID and check.outcome is Outcome.STOP  # the card's own red status
+
+
+def test_a_red_status_list_beats_an_older_green_print_of_the_same_person(desk):
+    checkpoint, data, _ = desk
+    checkpoint.check_text(printed_pass(data, RED_CARD, Status.GREEN))
+    check = checkpoint.check_card(RED_CARD)
+    assert check.outcome is Outcome.STOP and FLAG_IDENTITY_MATCHED in check.result.flags
+
+
+def test_a_check_the_log_cannot_take_is_never_a_pass(desk):
+    checkpoint, data, _ = desk
+    checkpoint.check_card(GREEN_CARD)
+    checkpoint.log._conn.execute("PRAGMA max_page_count = 1")  # SQLite now answers "database or disk is full"
+    text = printed_pass(data, GREEN_CARD)
+    checks = [checkpoint.check_text(text) for _ in range(50)]  # until a page fills up
+    failed = [c for c in checks if c.event is None]
+    assert failed, "the log never filled up"
+    assert all((c.result.reason, c.outcome) == (Reason.LOG_UNAVAILABLE, Outcome.SEE_STAFF) for c in failed)
+    assert "log" in checkpoint.problems
+
+
+def test_a_clock_set_back_before_the_trust_bundle_is_never_a_silent_pass(desk):
+    checkpoint, data, clock = desk
+    clock.now = NOW - timedelta(days=3)
+    check = checkpoint.check_card(GREEN_CARD)
+    assert check.outcome is not Outcome.PASS
+    assert any("CLOCK" in flag for flag in check.result.flags) or check.result.verdict is Verdict.CLOCK_SUSPECT
+
+
+def test_site_policy_layers_over_the_bundle(tmp_path):
+    data = DataDir(tmp_path / "data")
+    provision(data, NOW, tmp_path)
+    config = config_from_dict({"site": "ward-3", "policy": {"verdicts": {"NOT_FOUND": "STOP"}}})
+    checkpoint = Checkpoint(config, data, Clock(NOW + timedelta(minutes=1)))
+    try:
+        assert checkpoint.check_card(UNKNOWN_CARD).outcome is Outcome.STOP
+    finally:
+        checkpoint.close()
+
+
+def test_no_personal_data_reaches_the_log(desk):
+    checkpoint, data, _ = desk
+    checkpoint.check_card(GREEN_CARD)
+    checkpoint.check_text(printed_pass(data, RED_CARD))
+    checkpoint.lookup(UNKNOWN_CARD.id_number)
+    dump = repr(checkpoint.log.events())
+    for secret in (GREEN_CARD.name, GREEN_CARD.id_number, GREEN_CARD.birth_date, RED_CARD.name,
+                   UNKNOWN_CARD.id_number, "KP1:"):
+        assert secret not in dump
