@@ -112,7 +112,7 @@ def scene_for(condition: str, rng: np.random.Generator) -> Scene:
         "shadow": lambda: s.set(shadow=rng.uniform(0.6, 0.85)),
         "stains": lambda: s.set(stains=int(rng.integers(1, 3)), pens=int(rng.integers(1, 3))),
         "curl": lambda: s.set(curl=rng.uniform(0.6, 1.1) * rng.choice([-1, 1])),
-        "crumple": lambda: s.set(crumple=rng.uniform(0.25, 0.6), creases=int(rng.integers(1, 4))),
+        "crumple": lambda: s.set(crumple=rng.uniform(0.08, 0.3), creases=int(rng.integers(1, 4))),
         "small": lambda: s.set(ppm=rng.uniform(1.7, 2.5)),
         "nocode": lambda: s.set(code=False, decoy=bool(rng.integers(2))),
     }

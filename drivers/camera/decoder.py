@@ -1,8 +1,9 @@
 """Decode printed QR codes from camera frames and image files.
 
-First version: plain zxing-cpp (QR only). The recovery cascade replaces the body of `decode_frame` once it is
-chosen by measurement; the function names and DecodeResult stay as they are (other areas code against them).
-Called from the capture thread (decode_frame) or the CLI thread (decode_image_file); both are thread-safe.
+Why a module apart from cascade.py: this is the interface the app, the CLI and the demo code against
+(decode_frame, decode_image_file, DecodeResult, ImageUnreadable, FrameDecoder); the cascade behind it is
+chosen by measurement. decode_frame / decode_image_file are thread-safe; a FrameDecoder belongs to one thread
+(the capture's decode thread).
 """
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import zxingcpp
+
+from drivers.camera import cascade
+
+DEFAULT_BUDGET_MS = 15.0
 
 
 class ImageUnreadable(ValueError):
@@ -25,13 +29,6 @@ class DecodeResult:
 
     text: str | None
     ms: float
-
-
-def _zxing(gray: np.ndarray) -> str | None:
-    for barcode in zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode):
-        if barcode.valid and barcode.text:
-            return barcode.text
-    return None
 
 
 def _to_gray(frame: np.ndarray) -> np.ndarray:
@@ -48,9 +45,9 @@ def _to_gray(frame: np.ndarray) -> np.ndarray:
     raise ValueError(f"unsupported frame shape {frame.shape}")
 
 
-def decode_frame(frame: np.ndarray) -> str | None:
-    """The text of the QR code in a BGR or grayscale frame, or None."""
-    return _zxing(_to_gray(frame))
+def decode_frame(frame: np.ndarray, budget_ms: float = DEFAULT_BUDGET_MS) -> str | None:
+    """The text of the QR code in a BGR or grayscale frame, or None; the full cascade within the budget."""
+    return cascade.run(frame, _to_gray(frame), budget_ms=budget_ms).text
 
 
 def read_image(path: str | Path) -> np.ndarray:
@@ -74,7 +71,26 @@ def decode_image_file(path: str | Path) -> DecodeResult:
 
 
 class FrameDecoder:
-    """Decodes a stream of frames, keeping what helps the next frame (used by one capture thread)."""
+    """Decodes a stream of frames, remembering where a code was last seen so the next frame starts there.
+
+    The region is kept for `keep_frames` frames after it was last seen; it lets the region steps run even
+    when the fast pass sees nothing in this frame (a code moving, blurred by motion, or half in glare).
+    """
+
+    def __init__(self, budget_ms: float = DEFAULT_BUDGET_MS, keep_frames: int = 15) -> None:
+        self.budget_ms = budget_ms
+        self.keep_frames = keep_frames
+        self._region: cascade.Box | None = None
+        self._age = 0
+        self.last_step: str | None = None
 
     def decode(self, frame: np.ndarray) -> str | None:
-        return decode_frame(frame)
+        outcome = cascade.run(frame, _to_gray(frame), hint=self._region, budget_ms=self.budget_ms)
+        self.last_step = outcome.step
+        if outcome.region is not None:
+            self._region, self._age = outcome.region, 0
+        else:
+            self._age += 1
+            if self._age > self.keep_frames:
+                self._region = None
+        return outcome.text

@@ -34,16 +34,21 @@ def stain(rng: np.random.Generator, paper: np.ndarray, box: tuple[int, int, int,
 
 
 def pen_marks(rng: np.random.Generator, paper: np.ndarray, box: tuple[int, int, int, int], width: float) -> None:
-    """A few ballpoint scribbles (ticks, underlines, a signature) crossing `box`; `width` in paper pixels."""
+    """A few ballpoint scribbles (ticks, underlines, a signature) crossing `box`; `width` in paper pixels.
+
+    Pen ink is transparent dye: it darkens the paper and leaves printed black modules black."""
     x, y, w, h = box
-    colour = [(0.55, 0.15, 0.1), (0.1, 0.1, 0.12), (0.15, 0.1, 0.6)][rng.integers(3)]
+    colour = np.array([(0.55, 0.15, 0.1), (0.1, 0.1, 0.12), (0.15, 0.1, 0.6)][rng.integers(3)], np.float32)
+    mask = np.zeros(paper.shape[:2], np.uint8)
     for _ in range(rng.integers(1, 4)):
         t = np.linspace(0, 1, 40)
         p = rng.uniform([x, y], [x + w, y + h], (4, 2))
         curve = ((1 - t) ** 3)[:, None] * p[0] + (3 * (1 - t) ** 2 * t)[:, None] * p[1] \
             + (3 * (1 - t) * t ** 2)[:, None] * p[2] + (t ** 3)[:, None] * p[3]
-        cv2.polylines(paper, [np.round(curve * 4).astype(np.int32)], False, colour, max(1, int(width * 4)),
-                      cv2.LINE_AA, shift=2)
+        cv2.polylines(mask, [np.round(curve * 4).astype(np.int32)], False, 255, max(1, int(width)), cv2.LINE_AA,
+                      shift=2)
+    m = (mask.astype(np.float32) / 255)[..., None]
+    paper *= 1 - m * (1 - colour)  # ink on ink stays dark: transmittances multiply
 
 
 # -- geometry -------------------------------------------------------------------------------------------------
@@ -129,7 +134,7 @@ def motion_blur(img: np.ndarray, length: float, angle_deg: float) -> np.ndarray:
 def sensor(rng: np.random.Generator, img: np.ndarray, gain: float, noise: float, jpeg_quality: int) -> np.ndarray:
     """Exposure gain, shot + read noise, gamma, 8-bit quantisation and MJPEG compression; returns uint8 BGR."""
     lin = np.clip(img.astype(np.float32) * np.float32(gain), 0, 1)
-    sigma = cv2.sqrt(lin * np.float32(noise * 0.02) + np.float32((noise * 0.01) ** 2))
+    sigma = cv2.sqrt(lin * np.float32(noise * 0.002) + np.float32((noise * 0.004) ** 2))
     lin += rng.standard_normal(size=lin.shape, dtype=np.float32) * sigma
     out = cv2.convertScaleAbs(cv2.pow(np.clip(lin, 0, 1), 1 / 2.2), alpha=255)
     ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, int(jpeg_quality)])

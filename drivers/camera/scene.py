@@ -90,7 +90,7 @@ def page(rng: np.random.Generator, scene: Scene, modules: np.ndarray | None) -> 
     for _ in range(scene.stains):
         distort.stain(rng, paper, box)
     for _ in range(scene.pens):
-        distort.pen_marks(rng, paper, box, PAPER_PPM * rng.uniform(0.3, 0.8))
+        distort.pen_marks(rng, paper, box, PAPER_PPM * rng.uniform(0.6, 1.6))
     return paper, box
 
 
