@@ -43,9 +43,10 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def run_corpus(count: int, seed: int, cache: Path | None, names: list[str] | None = None) -> dict:
+def run_corpus(count: int, seed: int, cache: Path | None, names: list[str] | None = None,
+               budget_ms: float | None = None) -> dict:
     """{decoder: {condition: {"ok": n, "n": n, "false": n, "ms": [...]}}} plus per-frame outcomes."""
-    fns = decoders()
+    fns = decoders(budget_ms)
     if names:
         fns = {k: v for k, v in fns.items() if k in names}
     table: dict = {name: defaultdict(lambda: {"ok": 0, "n": 0, "false": 0, "ms": []}) for name in fns}
@@ -103,11 +104,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--cache", type=Path, help="keep rendered frames here (PNG) for repeated runs")
     parser.add_argument("--decoders", nargs="*", help="subset of: ours zxing-cpp cv2.QRCodeDetector "
                                                       "cv2.QRCodeDetectorAruco")
+    parser.add_argument("--budget-ms", type=float, help="our per-frame time budget (default: the decoder's)")
     parser.add_argument("--no-live", action="store_true", help="skip the live-loop measurements")
     args = parser.parse_args(argv)
     cv2.setNumThreads(1)
     started = time.perf_counter()
-    result = run_corpus(args.frames, args.seed, args.cache, args.decoders)
+    result = run_corpus(args.frames, args.seed, args.cache, args.decoders, args.budget_ms)
     print(f"camera corpus: {args.frames} frames 1280x720, seed {args.seed}, cv2.setNumThreads(1), "
           f"{time.perf_counter() - started:.0f} s")
     print(format_table(result["table"]))

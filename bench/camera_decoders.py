@@ -31,9 +31,10 @@ def _opencv(detector) -> Callable[[np.ndarray], str | None]:
     return decode
 
 
-def decoders() -> dict[str, Callable[[np.ndarray], str | None]]:
+def decoders(budget_ms: float | None = None) -> dict[str, Callable[[np.ndarray], str | None]]:
+    ours = decode_frame if budget_ms is None else (lambda frame: decode_frame(frame, budget_ms=budget_ms))
     return {
-        "ours": decode_frame,
+        "ours": ours,
         "zxing-cpp": plain_zxing,
         "cv2.QRCodeDetector": _opencv(cv2.QRCodeDetector()),
         "cv2.QRCodeDetectorAruco": _opencv(cv2.QRCodeDetectorAruco()),

@@ -38,8 +38,8 @@ def test_kp1_corpus_passes_are_really_sealed():
     assert claims.issuer == "CN-DEMO"
 
 
-@pytest.mark.parametrize("index, step", [(6, "region/brightest-adaptive"), (50, "frame/brightest"),
-                                         (52, "region/global-histogram")])
+@pytest.mark.parametrize("index, step", [(6, "region/upscale2"), (50, "frame/half-brightest"),
+                                         (52, "region/global-histogram"), (103, "frame/median3")])
 def test_cascade_reads_frames_plain_zxing_misses(index, step):
     frame = corpus.render(index, seed=1)
     assert frame.text is not None
