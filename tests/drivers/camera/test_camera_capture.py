@@ -6,6 +6,7 @@ import queue
 
 import cv2
 import numpy as np
+import pytest
 import qrcode
 
 from drivers.camera.announce import Announcer
@@ -125,3 +126,12 @@ def test_announcer_repeat_window_and_accept_errors():
 def _settings(fps: float):
     from drivers.camera.sources import CameraSettings
     return CameraSettings(fps=fps)
+
+
+def test_camera_settings_from_config():
+    from drivers.camera.sources import CameraSettings
+    assert CameraSettings.from_config(None) == CameraSettings()
+    assert CameraSettings.from_config({"width": 640, "height": 480, "fps": 15}).fps == 15.0
+    for bad in ({"width": "wide"}, {"fps": 0}, {"fourcc": "MJPEG"}, {"exposure": 3}):
+        with pytest.raises(ValueError):
+            CameraSettings.from_config(bad)
