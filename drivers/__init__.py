@@ -1,1 +1,1 @@
-"""Qt-free hardware adapters: codecs, one thread per device, emulators."""
+"""Hardware adapters: Qt-free, one thread per device, sans-I/O codecs and emulators for development."""

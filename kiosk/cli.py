@@ -1,6 +1,6 @@
 """The `kiosk` command: headless entry points, one module of subcommands per area.
 
-Each module in COMMAND_MODULES has `register(subparsers)`; each subcommand's handler returns the exit code.
+Each module in kiosk/commands/ (found by `command_modules`) has `register(subparsers)`; each subcommand's handler returns the exit code.
 Exit codes: 0 success (for `verify`: a VALID pass), 1 any other verdict or a failed operation, 2 unusable
 arguments or input files.
 """
@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import pkgutil
 import sys
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "kiosk.commands.passes",
-    "kiosk.commands.camera",
-)
+def command_modules() -> list[str]:
+    """Every module in kiosk/commands/ that offers `register` (helpers such as `common` do not)."""
+    import kiosk.commands
+
+    names = sorted(m.name for m in pkgutil.iter_modules(kiosk.commands.__path__) if not m.name.startswith("_"))
+    return [f"kiosk.commands.{name}" for name in names if name != "common"]
 
 
 class UsageError(Exception):
@@ -26,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
                                            "or ~/.local/share/kiosk)")
     parser.add_argument("--config", help="a kiosk.toml site configuration")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in command_modules():
         importlib.import_module(name).register(sub)
     return parser
 

@@ -21,6 +21,7 @@ class HolderView:
     masked_name: str = ""
     masked_id: str = ""
     birth_date: str = ""  # shown to the operator for comparison with an ID document; never logged
+    name: str = ""  # the full name a pass states (HC1, SHC), for the operator to compare; never logged
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class VerificationResult:
             "valid_from": _iso(self.valid_from),
             "valid_until": _iso(self.valid_until),
             "holder": {"masked_name": holder.masked_name or None, "masked_id": holder.masked_id or None,
-                       "birth_date": holder.birth_date or None},
+                       "birth_date": holder.birth_date or None, "name": holder.name or None},
             "trust_version": self.trust_version,
             "flags": list(self.flags),
         }

@@ -6,6 +6,7 @@ the kiosk is the subject of kiosk.core.bundle.
 from __future__ import annotations
 
 import base64
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,6 +24,9 @@ class TrustStore:
     revoked_kids: frozenset[bytes] = field(default_factory=frozenset)
     revoked_pass_ids: frozenset[str] = field(default_factory=frozenset)
     version: int = 0
+    # SMART Health Card revocations, "<kid>/<rid>" (always revoked) or "<kid>/<rid>.<epoch>" (revoked for cards
+    # issued before epoch); kid is the key's base64url thumbprint. See kiosk.core.shc_revocation.
+    revoked_rids: frozenset[str] = field(default_factory=frozenset)
 
     def keys_for(self, kid: bytes | None) -> list[IssuerKey]:
         """Every key with this kid: kids can collide, so a verifier tries each."""
@@ -31,7 +35,7 @@ class TrustStore:
         return [k for k in self.keys if k.kid == kid]
 
     def with_keys(self, *keys: IssuerKey) -> TrustStore:
-        return TrustStore(self.keys + tuple(keys), self.revoked_kids, self.revoked_pass_ids, self.version)
+        return dataclasses.replace(self, keys=self.keys + tuple(keys))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -39,6 +43,7 @@ class TrustStore:
             "keys": [_key_to_dict(k) for k in self.keys],
             "revoked_kids": sorted(base64.b64encode(k).decode() for k in self.revoked_kids),
             "revoked_pass_ids": sorted(self.revoked_pass_ids),
+            "revoked_rids": sorted(self.revoked_rids),
         }
 
     @classmethod
@@ -47,7 +52,8 @@ class TrustStore:
             keys = tuple(_key_from_dict(k) for k in data.get("keys", []))
             revoked_kids = frozenset(base64.b64decode(k) for k in data.get("revoked_kids", []))
             revoked_ids = frozenset(str(p) for p in data.get("revoked_pass_ids", []))
-            return cls(keys, revoked_kids, revoked_ids, int(data.get("version", 0)))
+            revoked_rids = frozenset(str(r) for r in data.get("revoked_rids", []))
+            return cls(keys, revoked_kids, revoked_ids, int(data.get("version", 0)), revoked_rids=revoked_rids)
         except (KeyError, TypeError, ValueError) as exc:
             raise TrustDataError(f"unreadable trust store: {exc}") from None
 

@@ -46,6 +46,7 @@ class Reason(enum.StrEnum):
     OK = "OK"
     # -- text and envelope decoding
     EMPTY_INPUT = "EMPTY_INPUT"
+    NO_CODE_IN_IMAGE = "NO_CODE_IN_IMAGE"
     INPUT_TOO_LARGE = "INPUT_TOO_LARGE"
     UNKNOWN_PREFIX = "UNKNOWN_PREFIX"
     BASE45_INVALID = "BASE45_INVALID"
@@ -84,6 +85,14 @@ class Reason(enum.StrEnum):
     CLOCK_BEHIND_TRUSTED_TIME = "CLOCK_BEHIND_TRUSTED_TIME"
     # -- identity binding
     HOLDER_MISMATCH = "HOLDER_MISMATCH"
+    # -- international passes (EU DCC / WHO GDHCN "HC1", SMART Health Cards "shc:/")
+    SIGNER_NOT_VALID_AT_ISSUE = "SIGNER_NOT_VALID_AT_ISSUE"  # iat outside the signer certificate's validity
+    ISSUER_MISMATCH = "ISSUER_MISMATCH"  # the signed iss is not the issuer the key was trusted for
+    JWS_INVALID = "JWS_INVALID"  # malformed compact JWS (segments, base64url, header JSON)
+    NUMERIC_ENCODING_INVALID = "NUMERIC_ENCODING_INVALID"  # shc:/ digits that are not JWS characters
+    CHUNK_INVALID = "CHUNK_INVALID"  # a shc:/C/N/ part that does not fit the parts already scanned
+    CHUNKS_INCOMPLETE = "CHUNKS_INCOMPLETE"  # a multi-part card still waiting for its other parts
+    TRUST_LIST_INVALID = "TRUST_LIST_INVALID"  # an imported DSC list / directory whose signature fails
     # -- anything else
     INTERNAL_ERROR = "INTERNAL_ERROR"
 

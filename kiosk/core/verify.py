@@ -8,13 +8,15 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from types import ModuleType
 
-from kiosk.core import kp1_verifier
+from kiosk.core import hc1, kp1_verifier, shc
 from kiosk.core.result import VerificationResult, failure
 from kiosk.core.trust import TrustStore
 from kiosk.core.verdicts import Reason, Verdict, VerificationError
 
 FORMATS: tuple[tuple[str, ModuleType], ...] = (
     ("KP1", kp1_verifier),
+    ("HC1", hc1),
+    ("SHC", shc),
 )
 
 

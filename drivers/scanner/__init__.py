@@ -1,0 +1,1 @@
+"""Serial QR scanners (GM65 family and alike in continuous mode): line codec, driver thread, emulator."""

@@ -1,0 +1,75 @@
+"""Helpers every subcommand shares: the data directory, the trust store, the clock argument, JSON output."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from kiosk.cli import UsageError
+from kiosk.core.trust import TrustDataError, TrustStore
+from kiosk.datadir import DataDir
+
+MAX_TRUST_FILE_BYTES = 16 * 1024 * 1024
+
+
+def data_dir(args: argparse.Namespace) -> DataDir:
+    return DataDir(getattr(args, "data_dir", None))
+
+
+def parse_now(value: str | None) -> datetime:
+    """`--now` as ISO 8601 (`2026-11-23T08:00:00Z`, an offset, or a date); naive times are taken as UTC."""
+    if not value:
+        return datetime.now(timezone.utc)
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--now {value!r} is not an ISO 8601 time, e.g. 2026-11-23T08:00:00Z") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def load_trust_file(path: Path) -> TrustStore:
+    """A trust store from a file given with --trust: our trust.json, a signer certificate (PEM/DER), a PEM
+    bundle or JSON list of certificates (HC1), or a JWKS (SHC; its keys are then not bound to an issuer URL)."""
+    from kiosk.core.trust_import import TrustImportError, parse_material
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read trust file {path}: {exc.strerror}") from None
+    if len(raw) > MAX_TRUST_FILE_BYTES:
+        raise UsageError(f"{path} is too large for a trust file")
+    try:
+        doc = json.loads(raw)
+        if isinstance(doc, dict) and isinstance(doc.get("keys"), list) and \
+                all(isinstance(k, dict) and "public_key" in k for k in doc["keys"]):
+            return TrustStore.from_dict(doc)
+    except (ValueError, TrustDataError) as exc:
+        if raw.lstrip().startswith(b"{"):
+            raise UsageError(f"{path} is not a trust store this kiosk understands: {exc}") from None
+    try:
+        additions = parse_material(raw, TrustStore(), datetime.now(timezone.utc))
+    except TrustImportError as exc:
+        raise UsageError(f"{path} is not a trust store, certificate, certificate list or JWKS: {exc}") from None
+    return TrustStore(keys=additions.keys, revoked_rids=additions.revoked_rids)
+
+
+def load_trust(args: argparse.Namespace) -> TrustStore:
+    """The trust store named by --trust, else the data directory's."""
+    trust_arg = getattr(args, "trust", None)
+    if trust_arg:
+        return load_trust_file(Path(trust_arg))
+    try:
+        return data_dir(args).trust()
+    except (ValueError, TrustDataError) as exc:
+        raise UsageError(f"the data directory's trust store is unreadable: {exc}") from None
+
+
+def print_json(obj: Any) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+    sys.stdout.flush()

@@ -1,0 +1,48 @@
+"""`kiosk demo` (scripted scenario with emulated devices) and `kiosk run` (the kiosk on real devices)."""
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from kiosk.cli import UsageError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    demo = sub.add_parser("demo", help="run the whole kiosk on emulated devices through a scripted scenario")
+    demo.add_argument("--headless", action="store_true", help="render offscreen even where a display exists")
+    demo.add_argument("--screenshots", metavar="DIR", help="save a screenshot of every state into DIR")
+    demo.set_defaults(handler=run_demo_command)
+
+    run = sub.add_parser("run", help="run the kiosk on the devices named in the configuration")
+    run.set_defaults(handler=run_kiosk_command)
+
+
+def _choose_platform(headless: bool) -> None:
+    if headless or not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def run_demo_command(args: argparse.Namespace) -> int:
+    _choose_platform(args.headless)
+    from kiosk.demo import run_demo, summary
+
+    shots = Path(args.screenshots) if args.screenshots else None
+    reports = run_demo(Path(args.data_dir) if args.data_dir else None, shots, headless=args.headless)
+    print(summary(reports))
+    if shots:
+        print(f"screenshots in {shots}")
+    return 0 if reports and all(r.ok for r in reports) else 1
+
+
+def run_kiosk_command(args: argparse.Namespace) -> int:
+    from kiosk.config import ConfigError, load_config
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    _choose_platform(False)
+    from kiosk.app import run_kiosk
+
+    return run_kiosk(config, args.data_dir or config.data_dir or None)

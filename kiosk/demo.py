@@ -1,0 +1,132 @@
+"""`kiosk demo`: the whole kiosk with emulated devices, running a scripted scenario to a printed summary.
+
+The card reader is our SAM emulator on a real pseudo-terminal, read by the real driver; printed codes are PNG
+pages decoded by the real camera decoder. The scenario runs on its own thread and waits for each check the
+kiosk shows (never sleeps to synchronise); the kiosk itself runs in the GUI thread as in production.
+"""
+from __future__ import annotations
+
+import queue
+import tempfile
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from drivers.camera.decoder import decode_image_file
+from drivers.camera.events import CodeSeen
+from drivers.sam.emulator import ReaderEmulator
+from kiosk.app import Check, Kiosk
+from kiosk.config import DeviceConfig, KioskConfig
+from kiosk.datadir import DataDir
+from kiosk.demo_data import Step, provision
+from kiosk.ui.window import KioskWindow
+
+STEP_TIMEOUT_S = 15.0
+HUMAN_PACE_S = 3.0  # in a real window, leave each verdict up long enough for a person to read it
+
+
+@dataclass(frozen=True)
+class StepReport:
+    step: Step
+    check: Check | None
+
+    @property
+    def ok(self) -> bool:
+        return self.check is not None and self.check.outcome is self.step.expected
+
+
+def run_demo(data_root: Path | None = None, screenshots: Path | None = None, headless: bool = True) -> list[StepReport]:
+    app = QApplication.instance() or QApplication([])
+    work = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
+    data = DataDir(data_root or work / "data")
+    steps = provision(data, datetime.now(timezone.utc), work)
+    emulator = ReaderEmulator()
+    port = emulator.open_pty()
+    window = KioskWindow()
+    kiosk = Kiosk(KioskConfig(devices=DeviceConfig(reader=port)), data, window)
+    checks: queue.Queue[Check] = queue.Queue()
+    lifts: queue.Queue[bool] = queue.Queue()
+    kiosk.card_lifted.connect(lambda: lifts.put(True))
+
+    def on_check(check: Check) -> None:  # GUI thread, right after the verdict is painted
+        if screenshots is not None:
+            screenshots.mkdir(parents=True, exist_ok=True)
+            window.grab().save(str(screenshots / f"{len(reports) + 1:02d}-{check.outcome}.png"))
+        checks.put(check)
+
+    reports: list[StepReport] = []
+    kiosk.check_shown.connect(on_check)
+    window.resize(1280, 800)
+    window.showFullScreen() if not headless and kiosk.config.fullscreen else window.show()
+    kiosk.start_devices()
+    scenario = threading.Thread(target=_play, args=(steps, emulator, kiosk, checks, lifts, reports, 0.0 if headless else HUMAN_PACE_S), daemon=True)
+    QTimer.singleShot(0, scenario.start)
+    kiosk.bridge.received.connect(lambda ev: app.quit() if ev is _FINISHED else None)
+    app.exec()
+    kiosk.stop()
+    emulator.close()
+    if screenshots is not None:
+        _gallery(screenshots)
+    return reports
+
+
+_FINISHED = object()
+
+
+def _play(steps: list[Step], emulator: ReaderEmulator, kiosk: Kiosk, checks: queue.Queue, lifts: queue.Queue,
+          reports: list, pace_s: float) -> None:
+    """Scenario thread: act like a citizen, wait for the kiosk's verdict, lift the card, wait until the reader
+    has seen it go (as a person's hand would take longer than one poll), next."""
+    try:
+        for step in steps:
+            if step.kind == "card":
+                emulator.place(step.card)
+            else:
+                decoded = decode_image_file(step.code_image)
+                kiosk.bridge.post(CodeSeen(decoded.text or ""))
+            try:
+                check = checks.get(timeout=STEP_TIMEOUT_S)
+            except queue.Empty:
+                check = None
+            reports.append(StepReport(step, check))
+            threading.Event().wait(pace_s)  # pacing for a watching person, not synchronisation
+            if step.kind == "card":
+                emulator.lift()
+                if check is not None:
+                    _wait(lifts)
+    finally:
+        kiosk.bridge.post(_FINISHED)
+
+
+def _wait(events: queue.Queue) -> None:
+    try:
+        events.get(timeout=STEP_TIMEOUT_S)
+    except queue.Empty:
+        pass
+
+
+def _gallery(out_dir: Path) -> None:
+    try:
+        from kiosk.ui.gallery import render_gallery
+    except ImportError:
+        return
+    render_gallery(out_dir / "gallery")
+
+
+def summary(reports: list[StepReport]) -> str:
+    lines = [f"{'step':<24}{'expected':<11}{'shown':<11}{'verdict':<20}{'reason':<26}{'ms':>7}"]
+    for report in reports:
+        c = report.check
+        shown, verdict, reason, ms = ("(none)", "-", "timeout", 0.0) if c is None else \
+            (str(c.outcome), str(c.result.verdict) + (f"/{c.result.status}" if c.result.status else ""),
+             str(c.result.reason), c.latency_ms)
+        mark = "ok" if report.ok else "WRONG"
+        lines.append(f"{report.step.name:<24}{report.step.expected:<11}{shown:<11}{verdict:<20}{reason:<26}"
+                     f"{ms:7.1f}  {mark}")
+    good = sum(r.ok for r in reports)
+    lines.append(f"{good}/{len(reports)} steps showed the expected outcome")
+    return "\n".join(lines)

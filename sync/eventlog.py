@@ -1,0 +1,234 @@
+"""The kiosk's durable local log of checks: one SQLite file (WAL, synchronous=FULL), hash-chained per device.
+
+Why: a verdict is logged before it is shown, so `append` returns only once the event is on disk; the log holds
+masked forms and a keyed hash, never a name, a full ID number, a birth date or a raw payload. Synced events are
+purged after a retention period; unsynced ones never are.
+
+Threads: any thread may call any method (one connection guarded by a lock); other processes may open the same
+file (WAL + busy timeout; sequence numbers are allocated inside BEGIN IMMEDIATE).
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import shutil
+import sqlite3
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from kiosk.core.result import VerificationResult
+from kiosk.core.verdicts import Outcome
+from sync import chain
+from sync.migrations import migrate
+
+UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+class EventLogError(Exception):
+    """The log cannot accept or give back an event (bad argument, unusable file)."""
+
+
+def utc_text(now: datetime) -> str:
+    if now.tzinfo is None:
+        raise EventLogError("`now` must be timezone-aware (UTC)")
+    return now.astimezone(timezone.utc).strftime(UTC_FORMAT)
+
+
+@dataclass(frozen=True)
+class DiskStatus:
+    """How much room the log takes and has left; `over_budget` asks the caller to warn staff."""
+
+    log_bytes: int
+    free_bytes: int
+    budget_bytes: int
+    over_budget: bool
+
+
+class EventLog:
+    """Append-only check log of one device. `append` is durable before it returns."""
+
+    def __init__(self, path: str | os.PathLike, device_id: str, hash_key: bytes) -> None:
+        if not device_id:
+            raise EventLogError("device_id is empty")
+        if len(hash_key) < 16:
+            raise EventLogError("hash_key must be at least 16 bytes")
+        self.path = Path(path)
+        self.device_id = device_id
+        self._hash_key = bytes(hash_key)
+        self._lock = threading.Lock()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA busy_timeout=30000")
+        self._conn = conn
+        self.db = sqlite_utils.Database(conn)
+        with self._lock:
+            migrate(self.db)
+
+    # ------------------------------------------------------------------ writing
+    def append(self, result: VerificationResult, outcome: Outcome, input_kind: str, now: datetime,
+               monotonic_ns: int | None = None) -> dict[str, Any]:
+        """Store one check and return the stored event. Called on the thread that shows the verdict, before it does."""
+        if input_kind not in chain.INPUT_KINDS:
+            raise EventLogError(f"input_kind must be one of {sorted(chain.INPUT_KINDS)}, not {input_kind!r}")
+        holder = result.holder
+        event: dict[str, Any] = {
+            "event_id": str(uuid.uuid4()),
+            "device_id": self.device_id,
+            "utc": utc_text(now),
+            "monotonic_ns": time.monotonic_ns() if monotonic_ns is None else int(monotonic_ns),
+            "verdict": str(result.verdict),
+            "reason": str(result.reason),
+            "outcome": str(Outcome(outcome)),
+            "input_kind": input_kind,
+            "pass_format": result.format or "",
+            "kid": result.kid or "",
+            "trust_version": result.trust_version,
+            "masked_name": holder.masked_name if holder else "",
+            "masked_id": holder.masked_id if holder else "",
+            "subject_hash": self.subject_hash(result.subject_digest),
+            "flags": ",".join(result.flags),
+        }
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                last = self._conn.execute(
+                    "SELECT seq, hash FROM events WHERE device_id = ? ORDER BY seq DESC LIMIT 1",
+                    (self.device_id,)).fetchone() or self._chain_head()
+                event["seq"] = last[0] + 1
+                event["prev_hash"] = last[1]
+                event["hash"] = chain.event_hash(event)
+                cols = ", ".join(event)
+                self._conn.execute(f"INSERT INTO events ({cols}) VALUES ({', '.join('?' * len(event))})",
+                                   tuple(event.values()))
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        return event
+
+    def subject_hash(self, subject_digest: bytes) -> str:
+        """HMAC-SHA256(hash key, subject digest), hex; empty when the check had no subject."""
+        if not subject_digest:
+            return ""
+        return hmac.new(self._hash_key, subject_digest, hashlib.sha256).hexdigest()
+
+    def _chain_head(self) -> tuple[int, str]:
+        """The last link when no event rows remain (all purged): kept in `chain_head`."""
+        row = self._conn.execute("SELECT seq, hash FROM chain_head WHERE device_id = ?",
+                                 (self.device_id,)).fetchone()
+        return (row[0], row[1]) if row else (0, chain.GENESIS)
+
+    # ------------------------------------------------------------------ reading
+    def count_by_outcome(self, since: datetime) -> dict[str, int]:
+        """Checks per outcome (PASS / STOP / SEE_STAFF, all present) since `since`, for the admin panel."""
+        counts = {str(o): 0 for o in Outcome}
+        with self._lock:
+            rows = self._conn.execute("SELECT outcome, COUNT(*) FROM events WHERE utc >= ? GROUP BY outcome",
+                                      (utc_text(since),)).fetchall()
+        counts.update({outcome: n for outcome, n in rows})
+        return counts
+
+    def pending_count(self) -> int:
+        """Events not yet acknowledged by the central service."""
+        with self._lock:
+            return self._conn.execute("SELECT COUNT(*) FROM events WHERE synced_at IS NULL").fetchone()[0]
+
+    def events(self, after_seq: int = 0, limit: int = 1000, unsynced_only: bool = False) -> list[dict[str, Any]]:
+        """Stored events of this device with seq > after_seq, ascending; each carries its `hash`."""
+        where = "device_id = ? AND seq > ?" + (" AND synced_at IS NULL" if unsynced_only else "")
+        cols = ", ".join((*chain.EVENT_FIELDS, "hash"))
+        with self._lock:
+            cur = self._conn.execute(f"SELECT {cols} FROM events WHERE {where} ORDER BY seq LIMIT ?",
+                                     (self.device_id, after_seq, limit))
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    def last_seq(self) -> int:
+        with self._lock:
+            row = self._conn.execute("SELECT MAX(seq) FROM events WHERE device_id = ?", (self.device_id,)).fetchone()
+            return row[0] if row[0] is not None else self._chain_head()[0]
+
+    def verify_chain(self) -> list[int]:
+        """Sequence numbers where the stored chain is broken (tampering or gaps); empty when sound."""
+        first = self.events(limit=1)
+        if not first:
+            return []
+        known = chain.GENESIS if first[0]["seq"] == 1 else first[0]["prev_hash"]
+        breaks: list[int] = []
+        after, prev_hash, prev_seq = 0, known, first[0]["seq"] - 1
+        while batch := self.events(after_seq=after, limit=5000):
+            breaks += chain.chain_breaks(batch, prev_hash, prev_seq)
+            after, prev_hash, prev_seq = batch[-1]["seq"], batch[-1]["hash"], batch[-1]["seq"]
+        return breaks
+
+    # ------------------------------------------------------------------ sync bookkeeping
+    def mark_synced(self, through_seq: int, now: datetime) -> int:
+        """Record the central service's acknowledgement of every event up to `through_seq`; returns rows marked."""
+        with self._lock:
+            cur = self._conn.execute(
+                "UPDATE events SET synced_at = ? WHERE device_id = ? AND seq <= ? AND synced_at IS NULL",
+                (utc_text(now), self.device_id, through_seq))
+            return cur.rowcount
+
+    def get_state(self, key: str, default: str | None = None) -> str | None:
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_state(self, key: str, value: str) -> None:
+        with self._lock:
+            self._conn.execute("INSERT INTO state (key, value) VALUES (?, ?) "
+                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    # ------------------------------------------------------------------ retention and disk
+    def purge(self, now: datetime, keep_synced_for: timedelta) -> int:
+        """Delete events synced longer than `keep_synced_for` ago; unsynced events are never purged."""
+        cutoff = utc_text(now - keep_synced_for)
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._remember_head()
+                n = self._conn.execute("DELETE FROM events WHERE synced_at IS NOT NULL AND synced_at < ?",
+                                       (cutoff,)).rowcount
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        return n
+
+    def _remember_head(self) -> None:
+        row = self._conn.execute("SELECT seq, hash FROM events WHERE device_id = ? ORDER BY seq DESC LIMIT 1",
+                                 (self.device_id,)).fetchone()
+        if row:
+            self._conn.execute("INSERT INTO chain_head (device_id, seq, hash) VALUES (?, ?, ?) ON CONFLICT(device_id)"
+                               " DO UPDATE SET seq = excluded.seq, hash = excluded.hash", (self.device_id, *row))
+
+    def disk_status(self, budget_bytes: int) -> DiskStatus:
+        """Size of the log files against a budget, and the free space on their file system."""
+        size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
+        free = shutil.disk_usage(self.path.parent).free
+        return DiskStatus(size, free, budget_bytes, size > budget_bytes or free < budget_bytes // 10)
+
+    def close(self) -> None:
+        with self._lock:
+            try:
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass
+            self._conn.close()
+
+    def __enter__(self) -> EventLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,123 @@
+"""The composition root with real parts: scanner and reader emulators on ptys, the real drivers, real SQLite,
+an offscreen window. Waits on Qt signals, never sleeps."""
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from drivers.sam.emulator import ReaderEmulator
+from drivers.scanner.emulator import ScannerEmulator
+from kiosk.app import Kiosk
+from kiosk.config import DeviceConfig, KioskConfig
+from kiosk.core import offline_pass
+from kiosk.core.verdicts import Outcome, Status, Verdict
+from kiosk.datadir import DataDir
+from kiosk.demo_data import GREEN_CARD, UNKNOWN_CARD, provision
+from kiosk.ui.window import KioskWindow
+
+NOW = datetime.now(timezone.utc)
+
+
+@pytest.fixture
+def setup(tmp_path, qtbot):
+    data = DataDir(tmp_path / "data")
+    provision(data, NOW, tmp_path)
+    reader, scanner = ReaderEmulator(), ScannerEmulator()
+    config = KioskConfig(devices=DeviceConfig(reader=reader.open_pty(), scanner=scanner.open_pty()))
+    window = KioskWindow()
+    qtbot.addWidget(window)
+    kiosk = Kiosk(config, data, window)
+    kiosk.start_devices()
+
+    def devices_up() -> bool:
+        status = window.device_status()
+        return all(status.get(device, (False, ""))[0] for device in ("reader", "scanner"))
+
+    qtbot.waitUntil(devices_up, timeout=10_000)  # what a scanner sends before the port is open is lost
+    yield kiosk, data, reader, scanner
+    kiosk.stop()
+    reader.close()
+    scanner.close()
+
+
+def logged_rows(data: DataDir) -> list[tuple]:
+    with sqlite3.connect(data.event_log_path) as db:
+        return db.execute("select * from events").fetchall()
+
+
+def test_a_scanned_code_is_verified_logged_and_shown(setup, qtbot):
+    kiosk, data, _, scanner = setup
+    issuer = data.issuer()
+    claims = offline_pass.new_claims(GREEN_CARD.id_number, GREEN_CARD.name, Status.GREEN, NOW)
+    with qtbot.waitSignal(kiosk.check_shown, timeout=10_000) as shown:
+        scanner.scan(offline_pass.seal(claims, issuer.private_key, issuer.kid))
+    check = shown.args[0]
+    assert (check.result.verdict, check.outcome, check.input_kind) == (Verdict.VALID, Outcome.PASS, "code")
+    assert kiosk.window.current_state() == "verdict"
+    rows = logged_rows(data)
+    assert len(rows) == 1 and "张三" not in repr(rows)
+
+
+def test_a_card_tap_then_lift(setup, qtbot):
+    kiosk, data, reader, _ = setup
+    with qtbot.waitSignal(kiosk.check_shown, timeout=10_000) as shown:
+        reader.place(UNKNOWN_CARD)
+    assert (shown.args[0].result.verdict, shown.args[0].outcome) == (Verdict.NOT_FOUND, Outcome.SEE_STAFF)
+    with qtbot.waitSignal(kiosk.card_lifted, timeout=10_000):
+        reader.lift()
+    assert UNKNOWN_CARD.id_number not in repr(logged_rows(data))
+
+
+def test_an_unplugged_reader_is_shown_and_nothing_crashes(setup, qtbot):
+    kiosk, _, reader, _ = setup
+
+    def reader_down() -> bool:
+        ok, _ = kiosk.window.device_status().get("reader", (True, ""))
+        return not ok
+
+    reader.unplug()
+    qtbot.waitUntil(reader_down, timeout=10_000)
+
+
+def test_staff_lookup_by_typed_number_is_logged_as_manual(setup, qtbot):
+    kiosk, data, _, _ = setup
+    with qtbot.waitSignal(kiosk.check_shown, timeout=5_000) as shown:
+        kiosk.lookup_id(GREEN_CARD.id_number)
+    assert (shown.args[0].input_kind, shown.args[0].outcome) == ("manual", Outcome.PASS)
+    assert len(logged_rows(data)) == 1
+
+
+def test_a_code_that_is_no_pass_gets_see_staff(setup, qtbot):
+    kiosk, _, _, scanner = setup
+    with qtbot.waitSignal(kiosk.check_shown, timeout=10_000) as shown:
+        scanner.scan("https://example.com/menu?table=4")
+    assert (shown.args[0].result.verdict, shown.args[0].outcome) == (Verdict.UNSUPPORTED_FORMAT, Outcome.SEE_STAFF)
+
+
+def test_a_pass_from_last_month_is_expired(setup, qtbot):
+    kiosk, data, _, scanner = setup
+    issuer = data.issuer()
+    claims = offline_pass.new_claims(GREEN_CARD.id_number, GREEN_CARD.name, Status.GREEN, NOW - timedelta(days=30))
+    with qtbot.waitSignal(kiosk.check_shown, timeout=10_000) as shown:
+        scanner.scan(offline_pass.seal(claims, issuer.private_key, issuer.kid))
+    assert (shown.args[0].result.verdict, shown.args[0].outcome) == (Verdict.EXPIRED, Outcome.STOP)
+
+
+def test_a_two_part_smart_health_card_is_assembled_then_verified(setup, qtbot):
+    from kiosk.core.shc_chunks import jws_to_qr_text
+    from tests.core.passes_factory import shc_jws, shc_key, shc_payload
+    from tests.core.test_shc import trust_for
+
+    kiosk, _, _, scanner = setup
+    private_key, public = shc_key()
+    digits = jws_to_qr_text(shc_jws(private_key, public, shc_payload()))[len("shc:/"):]
+    half = len(digits) // 4 * 2
+    kiosk.trust = trust_for(public)
+    with qtbot.waitSignal(kiosk.window.state_changed, timeout=10_000,
+                          check_params_cb=lambda state: state == "reading"):
+        scanner.scan(f"shc:/2/2/{digits[half:]}")
+    with qtbot.waitSignal(kiosk.check_shown, timeout=10_000) as shown:
+        scanner.scan(f"shc:/1/2/{digits[:half]}")
+    assert (shown.args[0].result.format, shown.args[0].result.verdict) == ("SHC", Verdict.VALID)
