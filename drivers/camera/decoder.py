@@ -31,32 +31,36 @@ class DecodeResult:
     ms: float
 
 
-def _to_gray(frame: np.ndarray) -> np.ndarray:
-    if not isinstance(frame, np.ndarray) or frame.size == 0:
-        raise ValueError("frame must be a non-empty numpy array")
-    if frame.ndim == 2:
-        return frame if frame.dtype == np.uint8 else cv2.convertScaleAbs(frame)
-    if frame.ndim == 3 and frame.shape[2] == 3:
-        return cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
-    if frame.ndim == 3 and frame.shape[2] == 4:
-        return cv2.cvtColor(frame, cv2.COLOR_BGRA2GRAY)
+def _normalise(frame: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(frame as 8-bit gray or BGR, 8-bit gray); ValueError for anything that is not an image array."""
+    if not isinstance(frame, np.ndarray) or frame.size == 0 or frame.ndim not in (2, 3):
+        raise ValueError("frame must be a non-empty 2-D or 3-D numpy array")
+    if frame.ndim == 3 and frame.shape[2] not in (1, 3, 4):
+        raise ValueError(f"unsupported frame shape {frame.shape}")
+    if frame.dtype != np.uint8:
+        finite = np.nan_to_num(frame.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+        frame = cv2.normalize(finite, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
     if frame.ndim == 3 and frame.shape[2] == 1:
-        return frame[:, :, 0]
-    raise ValueError(f"unsupported frame shape {frame.shape}")
+        frame = frame[:, :, 0]
+    if frame.ndim == 3 and frame.shape[2] == 4:
+        frame = cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR)
+    gray = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+    return np.ascontiguousarray(frame), np.ascontiguousarray(gray)
 
 
 def decode_frame(frame: np.ndarray, budget_ms: float = DEFAULT_BUDGET_MS) -> str | None:
     """The text of the QR code in a BGR or grayscale frame, or None; the full cascade within the budget."""
-    return cascade.run(frame, _to_gray(frame), budget_ms=budget_ms).text
+    return cascade.run(*_normalise(frame), budget_ms=budget_ms).text
 
 
 def read_image(path: str | Path) -> np.ndarray:
-    """Load an image file as grayscale; ImageUnreadable if it is missing or not an image."""
+    """Load an image file (BGR, so the colour steps can drop coloured pen and stains); ImageUnreadable if
+    it is missing or not an image."""
     p = Path(path)
     if not p.is_file():
         raise ImageUnreadable(f"no such image file: {p}")
     data = np.fromfile(str(p), dtype=np.uint8)
-    image = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE) if data.size else None
+    image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
     if image is None:
         raise ImageUnreadable(f"not a readable image: {p}")
     return image
@@ -101,7 +105,7 @@ class FrameDecoder:
                 steps = ()  # the fast pass only; it still finds any code zxing can see
         else:
             self._idle_count = 0
-        outcome = cascade.run(frame, _to_gray(frame), hint=self._region, budget_ms=self.budget_ms, steps=steps)
+        outcome = cascade.run(*_normalise(frame), hint=self._region, budget_ms=self.budget_ms, steps=steps)
         self.last_step = outcome.step
         if outcome.region is not None:
             self._region, self._age = outcome.region, 0
