@@ -29,6 +29,9 @@ def _write(path: Path, frames: list[np.ndarray]) -> None:
     writer.release()
 
 
+IDLE = {"idle_stride": 3, "idle_full_every": 3}
+
+
 def _play(path: Path, on_frame=None, repeat_window_s: float = 3.0):
     events: queue.Queue = queue.Queue()
     arrivals: list[tuple[float, object]] = []
@@ -37,7 +40,7 @@ def _play(path: Path, on_frame=None, repeat_window_s: float = 3.0):
         arrivals.append((time.monotonic(), event))
         events.put(event)
 
-    cap = CameraCapture(path, on_event, on_frame=on_frame, repeat_window_s=repeat_window_s)
+    cap = CameraCapture(path, on_event, on_frame=on_frame, repeat_window_s=repeat_window_s, **IDLE)
     wall, cpu = time.monotonic(), time.process_time()
     cap.start()
     while not isinstance(events.get(timeout=600), CameraUnavailable):
@@ -48,17 +51,25 @@ def _play(path: Path, on_frame=None, repeat_window_s: float = 3.0):
 
 
 def idle_cpu(seed: int, seconds: float = 10.0) -> str:
-    """Code-free frames at 30 fps: CPU per wall second, whole process and per capture thread."""
+    """Code-free frames at 30 fps: CPU per wall second, whole process and per capture thread. Twice: from an
+    MJPEG video file (FFmpeg decodes every frame in grab()), and from a folder of JPEG frames, which costs like
+    a V4L2 MJPEG camera (grab() is cheap, retrieve() decodes the JPEG, only for frames the decoder asks for)."""
     empties = [f.image for f in (corpus.render(i, seed + 1000, "nocode") for i in range(10))]
     frames = [empties[(i // 30) % len(empties)] for i in range(int(seconds * FPS))]
+    lines = []
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "idle.avi"
-        _write(path, frames)
-        cap, _arrivals, wall, cpu = _play(path)
-    s = cap.stats
-    return (f"idle, {len(frames)} code-free frames at 30 fps ({wall:.1f} s): process {100 * cpu / wall:.1f} % "
-            f"of one core; decode thread {100 * s.decode_cpu_s / wall:.1f} % ({s.frames_decoded} frames "
-            f"decoded), grab thread incl. MJPEG file decoding {100 * s.grab_cpu_s / wall:.1f} %")
+        video, folder = Path(tmp) / "idle.avi", Path(tmp) / "frames"
+        _write(video, frames)
+        folder.mkdir()
+        for i, frame in enumerate(frames):
+            cv2.imwrite(str(folder / f"{i:05d}.jpg"), frame, [cv2.IMWRITE_JPEG_QUALITY, 90])
+        for label, path in (("MJPEG video file", video), ("JPEG frame folder (camera-like)", folder)):
+            cap, _arrivals, wall, cpu = _play(path)
+            s = cap.stats
+            lines.append(f"idle, {len(frames)} code-free frames at 30 fps from a {label} ({wall:.1f} s): process "
+                         f"{100 * cpu / wall:.1f} % of one core; decode thread {100 * s.decode_cpu_s / wall:.1f} % "
+                         f"({s.frames_decoded} frames decoded), grab thread {100 * s.grab_cpu_s / wall:.1f} %")
+    return "\n".join(lines)
 
 
 def latency(seed: int, trials: int = 40, blank: int = 12, shown: int = 8) -> str:

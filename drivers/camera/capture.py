@@ -3,7 +3,7 @@
 Why two threads: grabbing must keep pace with the camera (so the driver's buffer never holds stale frames)
 while decoding takes as long as it takes; the decoder always gets a fresh frame, older ones are dropped, never
 queued. A grabbed frame is only retrieved (MJPEG-decoded) when the decoder has asked for one, and while no
-code has been seen for a while the decoder asks for every second frame only (idle CPU). The grab thread
+code has been seen for a while the decoder asks for every third frame only (idle CPU). The grab thread
 reconnects a live camera after failures and reports it unavailable meanwhile.
 `on_event` is called from either thread, one call at a time; `start()`/`stop()` from the owner's thread.
 """
@@ -94,8 +94,8 @@ class CameraCapture:
 
     def __init__(self, source: int | str | Path, on_event: Callable[[CameraEvent], None], *,
                  accept: Callable[[str], bool] | None = None, settings: CameraSettings | None = None,
-                 repeat_window_s: float = 3.0, reconnect_s: float = 1.0,
-                 on_frame: Callable[[int, float], None] | None = None) -> None:
+                 repeat_window_s: float = 3.0, reconnect_s: float = 1.0, idle_stride: int = 3,
+                 idle_full_every: int = 3, on_frame: Callable[[int, float], None] | None = None) -> None:
         self.source = source
         self.name = str(source)
         self.settings = settings or CameraSettings()
@@ -106,7 +106,8 @@ class CameraCapture:
         self._reconnect_s = reconnect_s
         self._mailbox = NewestFrame()
         self._request = FrameRequest()
-        self.idle_stride = 2  # while idle, decode one frame in this many
+        self.idle_stride = max(1, idle_stride)  # while idle, decode one frame in this many
+        self.idle_full_every = max(1, idle_full_every)  # ...and run the whole cascade on one in this many
         self._stop = threading.Event()
         self._emit_lock = threading.Lock()
         self._threads: list[threading.Thread] = []
@@ -180,7 +181,7 @@ class CameraCapture:
 
     # -- decode thread -------------------------------------------------------------------------------------
     def _decode_loop(self) -> None:
-        decoder = FrameDecoder()
+        decoder = FrameDecoder(idle_full_every=self.idle_full_every)
         seen = 0
         self._request.ask()
         while not self._stop.is_set():
