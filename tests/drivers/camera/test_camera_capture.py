@@ -73,12 +73,15 @@ def test_video_file_played_at_its_frame_rate(tmp_path):
     writer.release()
     events = Events()
     stamps: list[float] = []
-    with CameraCapture(path, events, on_frame=lambda i, t: stamps.append(t)):
+    with CameraCapture(path, events, on_frame=lambda i, t: stamps.append(t)) as cap:
         assert isinstance(events.next_of(CameraAvailable), CameraAvailable)
         assert events.next_of(CodeSeen).text == "shc:/5678"
         events.next_of(CameraUnavailable)
     assert len(stamps) == 30
     assert 0.8 < stamps[-1] - stamps[0] < 1.6  # 29 frame periods at 30 fps, not as fast as possible
+    # Frames are retrieved only on the decoder's request (never queued); idle frames are skipped.
+    s = cap.stats
+    assert s.frames_retrieved <= s.frames_decoded + 1 and s.frames_decoded < s.frames_grabbed == 30
 
 
 def test_missing_source_reported_unavailable_then_reconnected(tmp_path):
