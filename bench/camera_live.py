@@ -72,9 +72,10 @@ def idle_cpu(seed: int, seconds: float = 10.0) -> str:
     return "\n".join(lines)
 
 
-def latency(seed: int, trials: int = 40, blank: int = 12, shown: int = 8) -> str:
+def latency(seed: int, trials: int = 40, blank: int = 30, shown: int = 8) -> str:
     """Codes appear after code-free stretches; latency = CodeSeen time - time the first readable frame was
-    grabbed (first frame of the stretch that decode_frame reads as read back from the video)."""
+    grabbed (first frame of the stretch that decode_frame reads as read back from the video). The stretches
+    (1 s) are longer than FrameDecoder.keep_frames, so every code arrives while the decoder is idle."""
     empties = [corpus.render(i, seed + 2000, "nocode").image for i in range(4)]
     codes, frames = [], []
     i = 0
