@@ -1,8 +1,10 @@
 """The camera capture loop: one thread grabs frames, another decodes the newest one and reports events.
 
 Why two threads: grabbing must keep pace with the camera (so the driver's buffer never holds stale frames)
-while decoding takes as long as it takes; the decoder always gets the newest frame, older ones are dropped,
-never queued. The grab thread reconnects a live camera after failures and reports it unavailable meanwhile.
+while decoding takes as long as it takes; the decoder always gets a fresh frame, older ones are dropped, never
+queued. A grabbed frame is only retrieved (MJPEG-decoded) when the decoder has asked for one, and while no
+code has been seen for a while the decoder asks for every third frame only (idle CPU). The grab thread
+reconnects a live camera after failures and reports it unavailable meanwhile.
 `on_event` is called from either thread, one call at a time; `start()`/`stop()` from the owner's thread.
 """
 from __future__ import annotations
@@ -56,8 +58,35 @@ class CaptureStats:
     """Counters for the benchmark and diagnostics (written by the capture threads, read by anyone)."""
 
     frames_grabbed: int = 0
+    frames_retrieved: int = 0
     frames_decoded: int = 0
     codes_read: int = 0
+    grab_cpu_s: float = 0.0
+    decode_cpu_s: float = 0.0
+
+
+class FrameRequest:
+    """The decode thread asks for the next frame (optionally skipping some); the grab thread fulfils it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._wanted = False
+        self._skip = 0
+
+    def ask(self, skip: int = 0) -> None:
+        with self._lock:
+            self._wanted, self._skip = True, skip
+
+    def take(self) -> bool:
+        """Called per grabbed frame: True when this frame should be retrieved and handed over."""
+        with self._lock:
+            if not self._wanted:
+                return False
+            if self._skip > 0:
+                self._skip -= 1
+                return False
+            self._wanted = False
+            return True
 
 
 class CameraCapture:
@@ -65,8 +94,8 @@ class CameraCapture:
 
     def __init__(self, source: int | str | Path, on_event: Callable[[CameraEvent], None], *,
                  accept: Callable[[str], bool] | None = None, settings: CameraSettings | None = None,
-                 repeat_window_s: float = 3.0, reconnect_s: float = 1.0,
-                 on_frame: Callable[[int, float], None] | None = None) -> None:
+                 repeat_window_s: float = 3.0, reconnect_s: float = 1.0, idle_stride: int = 3,
+                 idle_full_every: int = 3, on_frame: Callable[[int, float], None] | None = None) -> None:
         self.source = source
         self.name = str(source)
         self.settings = settings or CameraSettings()
@@ -76,6 +105,9 @@ class CameraCapture:
         self._announcer = Announcer(accept, repeat_window_s=repeat_window_s)
         self._reconnect_s = reconnect_s
         self._mailbox = NewestFrame()
+        self._request = FrameRequest()
+        self.idle_stride = max(1, idle_stride)  # while idle, decode one frame in this many
+        self.idle_full_every = max(1, idle_full_every)  # ...and run the whole cascade on one in this many
         self._stop = threading.Event()
         self._emit_lock = threading.Lock()
         self._threads: list[threading.Thread] = []
@@ -123,13 +155,23 @@ class CameraCapture:
             self._stop.wait(self._reconnect_s)
 
     def _pump(self, source) -> None:
-        for frame in source.frames(self._stop.is_set):
+        cpu = time.thread_time()
+        for retrieve in source.frames(self._stop.is_set):
             self._set_available(True)
             index = self.stats.frames_grabbed
             self.stats.frames_grabbed += 1
-            self._mailbox.put(frame)
             if self._on_frame is not None:
                 self._on_frame(index, time.monotonic())
+            if self._request.take():
+                frame = retrieve()
+                if frame is not None:
+                    self.stats.frames_retrieved += 1
+                    self._mailbox.put(frame)
+                else:
+                    self._request.ask()
+            now = time.thread_time()
+            self.stats.grab_cpu_s += now - cpu
+            cpu = now
 
     def _set_available(self, available: bool, reason: str = "") -> None:
         if self._available is available:
@@ -139,17 +181,21 @@ class CameraCapture:
 
     # -- decode thread -------------------------------------------------------------------------------------
     def _decode_loop(self) -> None:
-        decoder = FrameDecoder()
+        decoder = FrameDecoder(idle_full_every=self.idle_full_every)
         seen = 0
+        self._request.ask()
         while not self._stop.is_set():
             seen, frame = self._mailbox.take_newer(seen, timeout=0.5)
             if frame is None:
                 continue
+            cpu = time.thread_time()
             try:
                 text = decoder.decode(frame)
             except Exception:
                 log.exception("decoding a frame failed")
-                continue
+                text = None
+            self._request.ask(skip=self.idle_stride - 1 if decoder.idle else 0)
+            self.stats.decode_cpu_s += time.thread_time() - cpu
             self.stats.frames_decoded += 1
             if text is not None:
                 self.stats.codes_read += 1

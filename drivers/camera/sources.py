@@ -7,9 +7,10 @@ paced at their real frame rate so timing behaves as with a camera. Each source i
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -34,21 +35,46 @@ class CameraSettings:
     fps: float = 30.0
     fourcc: str = "MJPG"
 
+    @classmethod
+    def from_config(cls, table: Mapping[str, Any] | None) -> CameraSettings:
+        """From the site config's [camera] table (width, height, fps, fourcc; `device` is the app's to read as
+        the source); ValueError if malformed."""
+        table = dict(table or {})
+        unknown = set(table) - {"width", "height", "fps", "fourcc", "device"}
+        if unknown:
+            raise ValueError(f"unknown [camera] settings: {', '.join(sorted(unknown))}")
+        try:
+            settings = cls(width=int(table.get("width", cls.width)), height=int(table.get("height", cls.height)),
+                           fps=float(table.get("fps", cls.fps)), fourcc=str(table.get("fourcc", cls.fourcc)))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"bad [camera] setting: {exc}") from None
+        if not (16 <= settings.width <= 7680 and 16 <= settings.height <= 4320 and 0 < settings.fps <= 240
+                and len(settings.fourcc) == 4):
+            raise ValueError("[camera] width/height/fps/fourcc out of range")
+        return settings
+
+
+Retrieve = Callable[[], "np.ndarray | None"]
+
 
 class FrameSource:
-    """Opens, yields frames, closes. `frames()` raises SourceUnavailable or SourceEnded when it stops."""
+    """Opens, yields grabbed frames, closes. `frames()` raises SourceUnavailable or SourceEnded when it stops.
+
+    Each item is a `retrieve()` callable: grabbing keeps pace with the camera, while the (costly) decoding of
+    the image (MJPEG, PNG) happens only for frames the decoder will look at.
+    """
 
     live = False  # a live camera is reopened after failures; files end
 
-    def frames(self, stopped: Callable[[], bool]) -> Iterator[np.ndarray]:
+    def frames(self, stopped: Callable[[], bool]) -> Iterator[Retrieve]:
         raise NotImplementedError
 
     def close(self) -> None:
         """Release the device or file (idempotent)."""
 
 
-def _paced(frames: Iterator[np.ndarray], fps: float, stopped: Callable[[], bool],
-           wait: Callable[[float], bool]) -> Iterator[np.ndarray]:
+def _paced(frames: Iterator[Retrieve], fps: float, stopped: Callable[[], bool],
+           wait: Callable[[float], bool]) -> Iterator[Retrieve]:
     """Yield frames no faster than fps, on a fixed schedule (late frames are not made up by bursts)."""
     period = 1.0 / fps
     due = time.monotonic()
@@ -87,13 +113,16 @@ class CameraSource(FrameSource):
         cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
         return cap
 
-    def frames(self, stopped: Callable[[], bool]) -> Iterator[np.ndarray]:
+    def frames(self, stopped: Callable[[], bool]) -> Iterator[Retrieve]:
         self._cap = self._open()
         while not stopped():
-            ok, frame = self._cap.read()
-            if not ok or frame is None:
+            if not self._cap.grab():
                 raise SourceUnavailable(f"camera {self.device} stopped delivering frames")
-            yield frame
+            yield self._retrieve
+
+    def _retrieve(self) -> np.ndarray | None:
+        ok, frame = self._cap.retrieve()
+        return frame if ok else None
 
     def close(self) -> None:
         if self._cap is not None:
@@ -110,14 +139,15 @@ class VideoFileSource(FrameSource):
         self._fps = fps
         self._cap: cv2.VideoCapture | None = None
 
-    def _raw(self) -> Iterator[np.ndarray]:
-        while True:
-            ok, frame = self._cap.read()
-            if not ok or frame is None:
-                return
-            yield frame
+    def _raw(self) -> Iterator[Retrieve]:
+        while self._cap.grab():
+            yield self._retrieve
 
-    def frames(self, stopped: Callable[[], bool]) -> Iterator[np.ndarray]:
+    def _retrieve(self) -> np.ndarray | None:
+        ok, frame = self._cap.retrieve()
+        return frame if ok else None
+
+    def frames(self, stopped: Callable[[], bool]) -> Iterator[Retrieve]:
         self._cap = cv2.VideoCapture(str(self.path))
         if not self._cap.isOpened():
             raise SourceUnavailable(f"cannot open video {self.path}")
@@ -133,20 +163,18 @@ class VideoFileSource(FrameSource):
 
 
 class FolderSource(FrameSource):
-    """The images of a folder in name order, one frame each at `fps`; unreadable files are skipped."""
+    """The images of a folder in name order, one frame each at `fps`; unreadable files give no image."""
 
     def __init__(self, folder: Path, wait: Callable[[float], bool], fps: float = 30.0) -> None:
         self.folder = folder
         self._wait = wait
         self._fps = fps
 
-    def _raw(self, files: list[Path]) -> Iterator[np.ndarray]:
+    def _raw(self, files: list[Path]) -> Iterator[Retrieve]:
         for path in files:
-            image = cv2.imread(str(path), cv2.IMREAD_COLOR)
-            if image is not None:
-                yield image
+            yield lambda path=path: cv2.imread(str(path), cv2.IMREAD_COLOR)
 
-    def frames(self, stopped: Callable[[], bool]) -> Iterator[np.ndarray]:
+    def frames(self, stopped: Callable[[], bool]) -> Iterator[Retrieve]:
         files = sorted(p for p in self.folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
         if not files:
             raise SourceUnavailable(f"no images in {self.folder}")

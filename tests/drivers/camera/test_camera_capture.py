@@ -6,6 +6,7 @@ import queue
 
 import cv2
 import numpy as np
+import pytest
 import qrcode
 
 from drivers.camera.announce import Announcer
@@ -46,8 +47,8 @@ class Events:
 
 
 def test_folder_reports_each_accepted_code_once(tmp_path):
-    frames = [blank_frame(), qr_frame("KP1:ONE"), qr_frame("KP1:ONE"), qr_frame("BAD:X"),
-              qr_frame("KP1:TWO"), qr_frame("KP1:TWO"), blank_frame()]
+    frames = [blank_frame()] + [qr_frame("KP1:ONE")] * 3 + [qr_frame("BAD:X")] * 3 + \
+        [qr_frame("KP1:TWO")] * 3 + [blank_frame()]
     for i, f in enumerate(frames):
         cv2.imwrite(str(tmp_path / f"{i:03d}.png"), f)
     (tmp_path / "999.png").write_bytes(b"broken")  # skipped, not fatal
@@ -61,7 +62,7 @@ def test_folder_reports_each_accepted_code_once(tmp_path):
         assert "end" in end.reason
     later = [e for e in events.drain() if isinstance(e, CodeSeen)]
     assert later == []
-    assert cap.stats.frames_grabbed == len(frames)
+    assert cap.stats.frames_grabbed == len(frames) + 1  # the broken file is grabbed, gives no image
 
 
 def test_video_file_played_at_its_frame_rate(tmp_path):
@@ -72,12 +73,15 @@ def test_video_file_played_at_its_frame_rate(tmp_path):
     writer.release()
     events = Events()
     stamps: list[float] = []
-    with CameraCapture(path, events, on_frame=lambda i, t: stamps.append(t)):
+    with CameraCapture(path, events, on_frame=lambda i, t: stamps.append(t)) as cap:
         assert isinstance(events.next_of(CameraAvailable), CameraAvailable)
         assert events.next_of(CodeSeen).text == "shc:/5678"
         events.next_of(CameraUnavailable)
     assert len(stamps) == 30
     assert 0.8 < stamps[-1] - stamps[0] < 1.6  # 29 frame periods at 30 fps, not as fast as possible
+    # Frames are retrieved only on the decoder's request (never queued); idle frames are skipped.
+    s = cap.stats
+    assert s.frames_retrieved <= s.frames_decoded + 1 and s.frames_decoded < s.frames_grabbed == 30
 
 
 def test_missing_source_reported_unavailable_then_reconnected(tmp_path):
@@ -125,3 +129,12 @@ def test_announcer_repeat_window_and_accept_errors():
 def _settings(fps: float):
     from drivers.camera.sources import CameraSettings
     return CameraSettings(fps=fps)
+
+
+def test_camera_settings_from_config():
+    from drivers.camera.sources import CameraSettings
+    assert CameraSettings.from_config(None) == CameraSettings()
+    assert CameraSettings.from_config({"width": 640, "height": 480, "fps": 15}).fps == 15.0
+    for bad in ({"width": "wide"}, {"fps": 0}, {"fourcc": "MJPEG"}, {"exposure": 3}):
+        with pytest.raises(ValueError):
+            CameraSettings.from_config(bad)

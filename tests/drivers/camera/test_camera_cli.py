@@ -1,21 +1,17 @@
 """`kiosk decode` contract: one line per image, JSON keys, exit codes 0 / 1 / 2."""
 from __future__ import annotations
 
-import argparse
 import json
 
 import cv2
 import numpy as np
 import qrcode
 
-from kiosk.commands import camera
+from kiosk import cli
 
 
 def run(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="kiosk")
-    camera.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return args.handler(args)
+    return cli.main(argv)
 
 
 def write_qr(path, text: str) -> str:
@@ -74,3 +70,7 @@ def test_readable_lines_without_json(tmp_path, capsys):
     assert len(out) == 2
     assert out[0].startswith(f"{a}: KP1:AAAA")
     assert out[1].startswith(f"{missing}: ERROR")
+
+
+def test_registered_with_the_kiosk_command():
+    assert "kiosk.commands.camera" in cli.command_modules()

@@ -5,6 +5,8 @@ import cv2
 import numpy as np
 import pytest
 import qrcode
+from hypothesis import given, settings, strategies as st
+from hypothesis.extra import numpy as hnp
 
 from drivers.camera.decoder import DecodeResult, ImageUnreadable, decode_frame, decode_image_file
 
@@ -27,11 +29,24 @@ def test_blank_frame_reads_nothing():
     assert decode_frame(np.full((720, 1280, 3), 128, np.uint8)) is None
 
 
+def test_other_frame_layouts():
+    gray = render_qr("KP1:LAYOUTS")
+    assert decode_frame(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGRA)) == "KP1:LAYOUTS"
+    assert decode_frame(gray[:, :, None]) == "KP1:LAYOUTS"
+    assert decode_frame(gray.astype(np.uint16) * 257) == "KP1:LAYOUTS"
+    assert decode_frame(gray.astype(np.float32) / 255) == "KP1:LAYOUTS"
+    assert decode_frame(np.asfortranarray(gray)) == "KP1:LAYOUTS"
+
+
 def test_rejects_non_image_frames():
     with pytest.raises(ValueError):
         decode_frame(np.zeros((0, 0), np.uint8))
     with pytest.raises(ValueError):
         decode_frame(np.zeros((4, 4, 2), np.uint8))
+    with pytest.raises(ValueError):
+        decode_frame(np.zeros((4, 4, 3, 1), np.uint8))
+    with pytest.raises(ValueError):
+        decode_frame("not an array")
 
 
 def test_decode_image_file(tmp_path):
@@ -54,3 +69,14 @@ def test_unreadable_and_missing_files_raise_typed_error(tmp_path):
     empty.write_bytes(b"")
     with pytest.raises(ImageUnreadable):
         decode_image_file(empty)
+
+
+@settings(max_examples=40, deadline=None)
+@given(hnp.arrays(dtype=st.sampled_from([np.uint8, np.uint16, np.float32, np.int32]),
+                  shape=hnp.array_shapes(min_dims=1, max_dims=4, min_side=0, max_side=64)))
+def test_any_array_reads_nothing_or_raises_value_error(array):
+    try:
+        text = decode_frame(array)
+    except ValueError:
+        return
+    assert text is None or isinstance(text, str)

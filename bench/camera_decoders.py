@@ -1,0 +1,41 @@
+"""The decoders the camera benchmark compares, each `name -> fn(frame) -> str | None`.
+
+ours = drivers.camera.decoder.decode_frame (the full cascade); the baselines are used as a developer would
+use them out of the box: zxing-cpp on the frame, OpenCV's QRCodeDetector and QRCodeDetectorAruco.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import cv2
+import numpy as np
+import zxingcpp
+
+from drivers.camera.decoder import decode_frame
+
+
+def plain_zxing(frame: np.ndarray) -> str | None:
+    for barcode in zxingcpp.read_barcodes(frame, formats=zxingcpp.BarcodeFormat.QRCode):
+        if barcode.valid and barcode.text:
+            return barcode.text
+    return None
+
+
+def _opencv(detector) -> Callable[[np.ndarray], str | None]:
+    def decode(frame: np.ndarray) -> str | None:
+        try:
+            text, _points, _straight = detector.detectAndDecode(frame)
+        except cv2.error:
+            return None
+        return text or None
+    return decode
+
+
+def decoders(budget_ms: float | None = None) -> dict[str, Callable[[np.ndarray], str | None]]:
+    ours = decode_frame if budget_ms is None else (lambda frame: decode_frame(frame, budget_ms=budget_ms))
+    return {
+        "ours": ours,
+        "zxing-cpp": plain_zxing,
+        "cv2.QRCodeDetector": _opencv(cv2.QRCodeDetector()),
+        "cv2.QRCodeDetectorAruco": _opencv(cv2.QRCodeDetectorAruco()),
+    }
