@@ -48,7 +48,10 @@ class TrustAdditions:
 
 def parse_material(data: bytes, trust: TrustStore, now: datetime, issuer: str = "") -> TrustAdditions:
     """Detect and read one piece of trust material; signed lists are checked against `trust` at `now`."""
-    stripped = data.strip()
+    # Binary formats are recognised on the raw bytes: stripping "whitespace" off DER or COSE would cut a
+    # signature that happens to end in 0x09-0x0d or 0x20 (about 1 file in 40).
+    binary = data[:1] in (b"\x30", b"\xd2", b"\x84", b"\xd8")
+    stripped = data if binary else data.strip()
     try:
         if stripped.startswith(b"{"):
             return _from_json(json.loads(stripped), issuer)

@@ -124,3 +124,21 @@ def test_trust_store_round_trip_keeps_international_keys(signers):
     assert [(k.kid, k.uses, k.issuer, k.not_after) for k in again.keys] == \
         [(k.kid, k.uses, k.issuer, k.not_after) for k in trust.keys]
     assert jws.b64url_encode(again.keys[1].kid) == public["kid"]
+
+
+WHITESPACE_BYTES = b" \t\n\r\x0b\x0c"
+
+
+def test_binary_material_ending_in_a_whitespace_byte_is_read_whole():
+    """A DER certificate or a signed list whose last signature byte is 0x20 or 0x09-0x0d must not be trimmed."""
+    signer = next(s for s in (make_signer() for _ in range(2000))
+                  if s.certificate.public_bytes(Encoding.DER)[-1:] in WHITESPACE_BYTES)
+    der = signer.certificate.public_bytes(Encoding.DER)
+    assert len(parse_material(der, TrustStore(), NOW).keys) == 1
+
+    publisher = make_signer()
+    pinned, _ = merge(TrustStore(), as_list_signers(parse_material(
+        publisher.certificate.public_bytes(Encoding.PEM), TrustStore(), NOW)))
+    signed = next(s for s in (make_signed_dsc_list([der], publisher.private_key, publisher.kid, *WINDOW)
+                              for _ in range(2000)) if s[-1:] in WHITESPACE_BYTES)
+    assert len(parse_material(signed, pinned, NOW).keys) == 1
