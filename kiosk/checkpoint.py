@@ -101,7 +101,7 @@ class Checkpoint:
         if whole is None:
             return None
         result = verify_text(whole, self.trust, now, clock=self.clock_check(now))
-        if result.is_valid and result.holder_binding:
+        if result.is_valid and (result.holder_binding or (result.holder and result.holder.birth_date)):
             decision = self.pairing.present_pass(result, now)
             result = decision.result
         return self._record(result, "code", now, started)
@@ -120,9 +120,10 @@ class Checkpoint:
 
     def _stricter(self, combined: VerificationResult, card_result: VerificationResult,
                   state: PairState) -> VerificationResult:
-        """Pass and card of the same person: the stricter of the two stands (a red status list beats an older
-        green print)."""
-        if state is not PairState.MATCHED:
+        """Pass and card of the same person: where the status list says something definite about the card's
+        holder (a signed, valid entry), the stricter of the two stands: a red list beats an older green print. A
+        card the list does not know adds nothing against a valid pass."""
+        if state is not PairState.MATCHED or not card_result.is_valid:
             return combined
         if _SEVERITY[self.policy.outcome(card_result)] > _SEVERITY[self.policy.outcome(combined)]:
             return card_result.with_changes(flags=tuple(dict.fromkeys(card_result.flags + combined.flags)))

@@ -122,3 +122,33 @@ def test_no_personal_data_reaches_the_log(desk):
     for secret in (GREEN_CARD.name, GREEN_CARD.id_number, GREEN_CARD.birth_date, RED_CARD.name,
                    UNKNOWN_CARD.id_number, "KP1:"):
         assert secret not in dump
+
+
+def _international(desk, birth_date: str):
+    """An EU DCC (HC1) pass for Gabriele Musterfrau, born 1998-02-26, issued today, and a foreign resident's card."""
+    from kiosk.core import dsc
+    from kiosk.core.card import CardIdentity, CardType
+    from tests.core.passes_factory import hc1_text, make_signer
+
+    checkpoint, _, _ = desk
+    signer = make_signer(start=NOW - timedelta(days=30))
+    checkpoint.trust = checkpoint.trust.with_keys(dsc.issuer_key(signer.certificate))
+    card = CardIdentity(CardType.FOREIGN_2017, "", "KAZ110090123105", english_name="MUSTERFRAU GABRIELE",
+                        birth_date=birth_date)
+    return checkpoint, hc1_text(signer, iat=NOW, exp=NOW + timedelta(days=30)), card
+
+
+def test_an_international_pass_and_a_card_with_the_same_name_and_birth_date_match(desk):
+    checkpoint, text, card = _international(desk, "19980226")
+    shown = checkpoint.check_text(text)
+    assert (shown.result.format, shown.result.verdict) == ("HC1", Verdict.VALID)
+    assert shown.result.holder.name and shown.result.holder.birth_date == "1998-02-26"
+    paired = checkpoint.check_card(card)  # the card itself is unknown to the status list; the pass decides
+    assert FLAG_IDENTITY_MATCHED in paired.result.flags and paired.result.format == "HC1"
+
+
+def test_an_international_pass_and_a_card_with_another_birth_date_mismatch(desk):
+    checkpoint, text, card = _international(desk, "19700101")
+    checkpoint.check_text(text)
+    paired = checkpoint.check_card(card)
+    assert (paired.result.verdict, paired.outcome) == (Verdict.IDENTITY_MISMATCH, Outcome.STOP)

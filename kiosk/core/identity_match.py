@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from kiosk.core import binding
+from kiosk.core import binding, holder_match
 from kiosk.core.card import CardIdentity
 from kiosk.core.result import VerificationResult
 from kiosk.core.verdicts import Reason, Verdict
@@ -85,6 +85,22 @@ class IdentityPairing:
         return PairDecision(PairState.WAITING_FOR_PASS, card_result)
 
 
+def _decide_by_name(pass_result: VerificationResult, card: CardIdentity) -> PairDecision:
+    """An international pass names its holder (name, birth date) instead of binding an ID number."""
+    holder = pass_result.holder
+    if holder is None or not (holder.name or holder.birth_date):
+        flags = tuple(dict.fromkeys(pass_result.flags + (FLAG_IDENTITY_UNCHECKED,)))
+        return PairDecision(PairState.UNCHECKABLE, pass_result.with_changes(flags=flags))
+    comparison = holder_match.compare(holder, card)
+    if comparison.outcome is holder_match.HolderMatch.MISMATCH:
+        return PairDecision(PairState.MISMATCH, holder_match.check_card_against_pass(pass_result, card))
+    if comparison.outcome is holder_match.HolderMatch.MATCH:
+        flags = tuple(dict.fromkeys(pass_result.flags + (FLAG_IDENTITY_MATCHED,)))
+        return PairDecision(PairState.MATCHED, pass_result.with_changes(flags=flags))
+    flags = tuple(dict.fromkeys(pass_result.flags + (FLAG_IDENTITY_UNCHECKED,)))
+    return PairDecision(PairState.UNCHECKABLE, pass_result.with_changes(flags=flags))
+
+
 def _decide(pass_result: VerificationResult, card: CardIdentity | None,
             card_result: VerificationResult) -> PairDecision:
     """Same person? The combined result keeps the pass's verdict unless the identities differ."""
@@ -93,8 +109,7 @@ def _decide(pass_result: VerificationResult, card: CardIdentity | None,
     holder = card_result.holder or card.holder_view()
     binding_bytes = pass_result.holder_binding
     if len(binding_bytes) != binding.SALT_BYTES + binding.BINDING_BYTES:
-        flags = tuple(dict.fromkeys(pass_result.flags + (FLAG_IDENTITY_UNCHECKED,)))
-        return PairDecision(PairState.UNCHECKABLE, pass_result.with_changes(flags=flags))
+        return _decide_by_name(pass_result, card)
     salt, expected = binding_bytes[:binding.SALT_BYTES], binding_bytes[binding.SALT_BYTES:]
     if not binding.binding_matches(card.id_number, salt, expected):
         mismatch = pass_result.with_changes(

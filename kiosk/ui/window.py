@@ -140,9 +140,10 @@ class KioskWindow(QWidget):
         self._reading_prompt.stop()
         outcome_name = _outcome_name(outcome)
         holder = getattr(result, "holder", None)
+        name_text, id_text = _holder_parts(result, holder)
         self.verdict_page.show_verdict(
-            outcome_name, _text_of(getattr(result, "reason", "")), _text_of(getattr(holder, "masked_name", "")),
-            _text_of(getattr(holder, "masked_id", "")), _text_of(getattr(result, "pass_type", "")))
+            outcome_name, _text_of(getattr(result, "reason", "")), name_text, id_text,
+            _text_of(getattr(result, "pass_type", "")))
         self._show_page(self.verdict_page)
         self._hold_elapsed = False
         self._hold.start(int(self.settings.hold_seconds * 1000))
@@ -298,6 +299,17 @@ class KioskWindow(QWidget):
         if state != self._state:
             self._state = state
             self.state_changed.emit(state)
+
+
+def _holder_parts(result: object, holder: object) -> tuple[str, str]:
+    """(name, identifier) for the identity row: masked forms; for a valid international pass, the full name and
+    the birth date instead, which the operator must compare with an ID document (issue #5). Shown for the
+    verdict's few seconds only, never spoken or logged."""
+    name = _text_of(getattr(holder, "name", ""))
+    if name and getattr(result, "is_valid", False) is True:
+        born = _text_of(getattr(holder, "birth_date", ""))
+        return name, f"*{born}" if born else ""
+    return _text_of(getattr(holder, "masked_name", "")), _text_of(getattr(holder, "masked_id", ""))
 
 
 def _outcome_name(outcome: object) -> str:
