@@ -259,24 +259,3 @@ def _stdin_commands(emulator, done: threading.Event) -> None:
         except (CardFileError, ValueError) as exc:
             print(str(exc), file=sys.stderr)
     done.set()
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run these subcommands alone (`python -m kiosk.commands.devices ...`), e.g. before the kiosk command is
-    complete or in a minimal image."""
-    from kiosk.cli import UsageError
-
-    parser = argparse.ArgumentParser(prog="kiosk")
-    register(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"))
-    args = parser.parse_args(argv)
-    try:
-        return int(args.handler(args) or 0)
-    except UsageError as exc:
-        print(f"kiosk {args.command}: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -23,6 +23,7 @@ from kiosk.core.hcert import PASS_TYPE_NAMES, HealthCertificate, parse_hcert
 from kiosk.core.idnumber import mask_name
 from kiosk.core.keys import IssuerKey
 from kiosk.core.result import HolderView, VerificationResult
+from kiosk.core.signature import check_cose_signature
 from kiosk.core.trust import TrustStore
 from kiosk.core.verdicts import Reason, Verdict, VerificationError
 
@@ -80,23 +81,7 @@ def check_signature(sign1: cose.Sign1, trust: TrustStore) -> IssuerKey:
     unprotected header only, and is valid); alg and kid are taken from the protected header when present there,
     else from the unprotected one; every document-signer key with that kid is tried.
     """
-    alg = sign1.alg
-    if alg not in ALLOWED_ALGS:
-        raise VerificationError(Verdict.INVALID, Reason.ALGORITHM_NOT_ALLOWED, f"alg {alg!r}")
-    kid = sign1.kid
-    if kid is None:
-        raise VerificationError(Verdict.UNTRUSTED_ISSUER, Reason.KID_MISSING)
-    candidates = [k for k in trust.keys_for(kid) if dsc.is_hc1_key(k)]
-    if not candidates:
-        if kid in trust.revoked_kids:
-            raise VerificationError(Verdict.REVOKED, Reason.KEY_REVOKED, f"kid {kid.hex()}")
-        raise VerificationError(Verdict.UNTRUSTED_ISSUER, Reason.KEY_UNKNOWN, f"kid {kid.hex()}")
-    for key in candidates:
-        if cose.verify_signature(sign1, key.public_key):
-            if key.kid in trust.revoked_kids:
-                raise VerificationError(Verdict.REVOKED, Reason.KEY_REVOKED, f"kid {kid.hex()}")
-            return key
-    raise VerificationError(Verdict.INVALID, Reason.SIGNATURE_INVALID, f"kid {kid.hex()}")
+    return check_cose_signature(sign1, trust, ALLOWED_ALGS, key_filter=dsc.is_hc1_key)
 
 
 def decode_claims(payload: bytes) -> HcertClaims:

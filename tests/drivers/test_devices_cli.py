@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.commands import devices
+from kiosk.cli import main as cli_main
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -21,7 +21,7 @@ def emulator_process():
 
     def start(*extra: str) -> tuple[subprocess.Popen, str]:
         env = {**os.environ, "PYTHONPATH": str(REPO)}
-        proc = subprocess.Popen([sys.executable, "-m", "kiosk.commands.devices", "emulate-reader", *extra],
+        proc = subprocess.Popen([sys.executable, "-m", "kiosk", "emulate-reader", *extra],
                                 stdout=subprocess.PIPE, stdin=subprocess.PIPE, text=True, env=env, cwd=REPO)
         procs.append(proc)
         return proc, proc.stdout.readline().strip()
@@ -36,13 +36,13 @@ def emulator_process():
 def test_emulate_reader_then_read_card_json_masks_the_id(emulator_process, capsys):
     proc, path = emulator_process("--card", "resident")
     assert path.startswith("/dev/pts/")
-    assert devices.main(["read-card", path, "--json", "--timeout", "2"]) == 0
+    assert cli_main(["read-card", path, "--json", "--timeout", "2"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["card_type"] == "resident"
     assert data["id_number"] == "110101********1233" and data["name"] == "测**"
     assert data["id_valid"] is True and data["id_kind"] == "resident"
     assert "address" not in data["extra"] and "photo" not in data
-    assert devices.main(["read-card", path, "--json", "--show-id"]) == 0
+    assert cli_main(["read-card", path, "--json", "--show-id"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["id_number"] == "110101199003071233" and shown["extra"]["address"]
     proc.send_signal(signal.SIGTERM)
@@ -52,27 +52,27 @@ def test_emulate_reader_then_read_card_json_masks_the_id(emulator_process, capsy
 def test_emulate_reader_on_a_socket_with_commands(emulator_process, capsys):
     proc, url = emulator_process("--socket", "0", "--commands")
     assert url.startswith("socket://127.0.0.1:")
-    assert devices.main(["read-card", url, "--json", "--timeout", "0.3"]) == 1
+    assert cli_main(["read-card", url, "--json", "--timeout", "0.3"]) == 1
     assert json.loads(capsys.readouterr().out)["error"] == "no_card"
     proc.stdin.write("\nfail read_text_photo 41\nplace foreign2023\n")
     proc.stdin.flush()
-    assert devices.main(["read-card", url, "--json", "--timeout", "3"]) == 1
+    assert cli_main(["read-card", url, "--json", "--timeout", "3"]) == 1
     assert json.loads(capsys.readouterr().out)["error"] == "sam_read_failed"
-    assert devices.main(["read-card", url, "--timeout", "3"]) == 0
+    assert cli_main(["read-card", url, "--timeout", "3"]) == 0
     assert "foreign_2023" in capsys.readouterr().out
     proc.send_signal(signal.SIGINT)
     assert proc.wait(5) == 0
 
 
 def test_read_card_on_a_missing_port_fails_cleanly(tmp_path, capsys):
-    assert devices.main(["read-card", str(tmp_path / "nope"), "--timeout", "0.2"]) == 1
+    assert cli_main(["read-card", str(tmp_path / "nope"), "--timeout", "0.2"]) == 1
     assert "port_unavailable" in capsys.readouterr().err
 
 
 def test_emulate_reader_with_a_bad_card_file_is_a_usage_error(tmp_path, capsys):
     bad = tmp_path / "card.json"
     bad.write_text("[1, 2]")
-    assert devices.main(["emulate-reader", "--card", str(bad)]) == 2
+    assert cli_main(["emulate-reader", "--card", str(bad)]) == 2
 
 
 def _kiosk(*args: str, data_dir: Path) -> subprocess.Popen:
@@ -130,7 +130,7 @@ def test_read_code_timeout_and_ports(tmp_path, capsys):
         assert json.loads(capsys.readouterr().out)["error"] == "timeout"
     finally:
         emulator.close()
-    assert devices.main(["ports", "--json"]) == 0
+    assert cli_main(["ports", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert isinstance(listed, list) and all({"device", "bridge", "vid", "pid"} <= set(p) for p in listed)
 
