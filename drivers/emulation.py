@@ -252,3 +252,28 @@ class Link:
                 os.close(fd)
             except OSError:
                 pass
+
+
+class OnTheCable:
+    """The cable side every emulator offers (pty or socket, unplug, replug), delegated to its `_link`."""
+
+    _link: Link
+
+    def open_pty(self, symlink: str | None = None) -> str:
+        return self._link.open_pty(symlink)
+
+    def serve_socket(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        return self._link.serve_socket(host, port)
+
+    @property
+    def path(self) -> str:
+        return self._link.path
+
+    def unplug(self) -> None:
+        self._link.unplug()
+
+    def replug(self) -> str:
+        return self._link.replug()
+
+    def close(self) -> None:
+        self._link.close()

@@ -13,11 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
 
-import cv2
 import numpy as np
 import qrcode
 
-from drivers.camera import distort
 from drivers.camera.scene import Scene, compose
 from kiosk.core import keys, offline_pass
 from kiosk.core.verdicts import Status

@@ -13,7 +13,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
-from drivers.emulation import Link
+from drivers.emulation import Link, OnTheCable
 from drivers.sam.card_text import encode_text_block
 from drivers.sam.protocol import (BAUD_CODES, DEFAULT_COMMANDS, DEFAULT_ENVELOPE, CommandSet, Envelope, Request,
                                   RequestDecoder, Response, Sw3, encode_response)
@@ -35,7 +35,7 @@ class _Faults:
     gap_s: float = 0.0
 
 
-class ReaderEmulator:
+class ReaderEmulator(OnTheCable):
     def __init__(self, *, sam_delay_s: float = 0.0, baudrate: int = 115200, refind: str = "9F",
                  command_delays: dict[str, float] | None = None, fingerprint: bool = False,
                  commands: CommandSet = DEFAULT_COMMANDS, envelope: Envelope = DEFAULT_ENVELOPE,
@@ -61,26 +61,6 @@ class ReaderEmulator:
         self._rng = random.Random(seed)
         self._link = Link(self._on_bytes, name="sam-emulator")
         self._generation = 0
-
-    # ------------------------------------------------------------------ the cable
-    def open_pty(self, symlink: str | None = None) -> str:
-        return self._link.open_pty(symlink)
-
-    def serve_socket(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        return self._link.serve_socket(host, port)
-
-    @property
-    def path(self) -> str:
-        return self._link.path
-
-    def unplug(self) -> None:
-        self._link.unplug()
-
-    def replug(self) -> str:
-        return self._link.replug()
-
-    def close(self) -> None:
-        self._link.close()
 
     # ------------------------------------------------------------------ the card
     def place(self, card: CardIdentity) -> None:

@@ -12,6 +12,7 @@ import threading
 import time
 from typing import Callable
 
+from drivers.device_thread import DeviceThread
 from drivers.ports import PortOpenError, open_first, open_port
 from drivers.sam.errors import (Disconnected, NoCard, PortUnavailable, ReaderError, ResponseTimeout,
                                 SamStatusError, WrongBaudRate)
@@ -23,16 +24,17 @@ from kiosk.core.card import CardIdentity
 log = logging.getLogger(__name__)
 
 
-class CardReader:
+class CardReader(DeviceThread):
     """Options: retry_interval (s between reconnect attempts), max_read_attempts (per placement),
     stuck_after (find timeouts in a row before the SAM counts as gone), autobaud (try the other speeds,
     at most every sweep_interval s),
     fingerprint (use 30 10), commands / envelope / timeouts (OEM variants), handshake_timeout."""
 
+    thread_label = "card-reader"
+
     def __init__(self, port_url: str, on_event: Callable[[object], None], *, baudrate: int = 115200,
                  poll_interval: float = 0.2, **more_options) -> None:
-        self.port_url = port_url
-        self.on_event = on_event
+        super().__init__(port_url, on_event)
         self.baudrate = baudrate
         self.poll_interval = poll_interval
         self.retry_interval = float(more_options.pop("retry_interval", 0.1))
@@ -46,37 +48,13 @@ class CardReader:
                                  if k in more_options}
         if more_options:
             raise TypeError(f"unknown CardReader options: {', '.join(sorted(more_options))}")
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._session: SamSession | None = None
         self._available: bool | None = None  # None: nothing reported yet
         self._card_reported = False   # a CardPresented is out, CardRemoved not yet
         self._attempts = 0            # failed reads of the card lying on the reader now
         self._timeouts = 0
 
-    # ------------------------------------------------------------------ owner's thread
-    def start(self) -> None:
-        if self._thread is not None:
-            raise RuntimeError("a CardReader starts once")
-        self._thread = threading.Thread(target=self._run, name=f"card-reader {self.port_url}", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 2.0) -> None:
-        self._stop.set()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout)
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
     # ------------------------------------------------------------------ reader thread
-    def _emit(self, event: object) -> None:
-        try:
-            self.on_event(event)
-        except Exception:  # noqa: BLE001 - a faulty listener must not kill the device thread
-            log.exception("card-reader listener failed on %s", type(event).__name__)
-
     def _run(self) -> None:
         try:
             while not self._stop.is_set():

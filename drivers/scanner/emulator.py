@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import threading
 
-from drivers.emulation import Link
+from drivers.emulation import Link, OnTheCable
 from drivers.scanner import gm65
 
 
-class ScannerEmulator:
+class ScannerEmulator(OnTheCable):
     def __init__(self, *, baudrate: int = 9600, terminator: str = "\r", pace: bool = True) -> None:
         if terminator not in ("\r", "\r\n", "\n", ""):
             raise ValueError("terminator is CR, CRLF, LF or nothing")
@@ -27,24 +27,6 @@ class ScannerEmulator:
         self._inbox = bytearray()
         self._link = Link(self._on_bytes, name="scanner-emulator")
 
-    def open_pty(self, symlink: str | None = None) -> str:
-        return self._link.open_pty(symlink)
-
-    def serve_socket(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        return self._link.serve_socket(host, port)
-
-    @property
-    def path(self) -> str:
-        return self._link.path
-
-    def unplug(self) -> None:
-        self._link.unplug()
-
-    def replug(self) -> str:
-        return self._link.replug()
-
-    def close(self) -> None:
-        self._link.close()
 
     def scan(self, text: str, terminator: str | None = None) -> bool:
         """Type one code as the engine would: payload then the terminator, paced at the baud rate."""

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 import queue
-import threading
 import time
 from typing import Callable, Sequence
 
+from drivers.device_thread import DeviceThread
 from drivers.ports import PortOpenError, open_first, open_port
 from drivers.scanner.codec import MAX_LINE, Line, LineDecoder, LineFault
 from drivers.scanner.events import CodeScanned, ScannerAvailable, ScannerFault, ScannerUnavailable
@@ -19,49 +19,27 @@ from drivers.scanner.events import CodeScanned, ScannerAvailable, ScannerFault, 
 log = logging.getLogger(__name__)
 
 
-class QrScanner:
+class QrScanner(DeviceThread):
+    thread_label = "qr-scanner"
+
     def __init__(self, port_url: str, on_event: Callable[[object], None], *, baudrate: int = 9600,
                  same_code_delay_s: float = 1.5, max_line: int = MAX_LINE, idle_flush_s: float | None = None,
                  setup: Sequence[bytes] = (), retry_interval: float = 0.1) -> None:
         """`setup`: command frames written at every (re)connect, e.g. gm65.set_baud(...) or a mode command."""
-        self.port_url = port_url
-        self.on_event = on_event
+        super().__init__(port_url, on_event)
         self.baudrate = baudrate
         self.retry_interval = retry_interval
         self.setup = tuple(setup)
         self._decoder_options = dict(max_line=max_line, same_code_delay_s=same_code_delay_s,
                                      idle_flush_s=idle_flush_s)
         self._outbox: queue.Queue[bytes] = queue.Queue()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._available: bool | None = None
-
-    def start(self) -> None:
-        if self._thread is not None:
-            raise RuntimeError("a QrScanner starts once")
-        self._thread = threading.Thread(target=self._run, name=f"qr-scanner {self.port_url}", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 2.0) -> None:
-        self._stop.set()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout)
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
 
     def send(self, frame: bytes) -> None:
         """Queue a command for the scanner (e.g. gm65.trigger()); written by the scanner thread."""
         self._outbox.put(bytes(frame))
 
     # ------------------------------------------------------------------ scanner thread
-    def _emit(self, event: object) -> None:
-        try:
-            self.on_event(event)
-        except Exception:  # noqa: BLE001 - a faulty listener must not kill the device thread
-            log.exception("scanner listener failed on %s", type(event).__name__)
-
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
