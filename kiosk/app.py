@@ -87,7 +87,13 @@ class Kiosk(QObject):
             self.devices.append(QrScanner(cfg.scanner, self.bridge.post, baudrate=cfg.scanner_baud))
         if cfg.camera:
             from drivers.camera.capture import CameraCapture
-            self.devices.append(CameraCapture(cfg.camera, self.bridge.post, accept=self.accepts_code))
+            from drivers.camera.sources import CameraSettings
+            try:
+                settings = CameraSettings.from_config(self.config.camera)
+            except ValueError as exc:
+                raise ConfigError(str(exc)) from None
+            self.devices.append(CameraCapture(cfg.camera, self.bridge.post, accept=self.accepts_code,
+                                              settings=settings))
         for device in self.devices:
             device.start()
         self._start_sync()

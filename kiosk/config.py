@@ -36,10 +36,11 @@ class KioskConfig:
     policy: Policy = field(default_factory=Policy)
     data_dir: str = ""
     ui: dict[str, Any] = field(default_factory=dict)  # UiSettings keys: pixel_pitch_mm, volume, PIN hashes, ...
+    camera: dict[str, Any] = field(default_factory=dict)  # [camera]: width, height, fps, fourcc (docs/camera.md)
     policy_settings: dict[str, Any] = field(default_factory=dict)  # [policy] as written, layered over the bundle's
 
 
-_TOP_KEYS = {"site", "languages", "fullscreen", "data_dir", "devices", "policy", "ui"}
+_TOP_KEYS = {"site", "languages", "fullscreen", "data_dir", "devices", "policy", "ui", "camera"}
 _DEVICE_KEYS = set(DeviceConfig.__dataclass_fields__)
 
 
@@ -77,6 +78,7 @@ def config_from_dict(data: dict[str, Any]) -> KioskConfig:
             policy_settings=dict(data.get("policy", {})),
             data_dir=str(data.get("data_dir", "")),
             ui=dict(data.get("ui", {})),
+            camera=dict(data.get("camera", {})),
         )
     except TypeError as exc:
         raise ConfigError(str(exc)) from None

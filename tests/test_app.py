@@ -138,3 +138,23 @@ def test_staff_services_count_pause_and_report_health(setup, qtbot):
     with qtbot.waitSignal(kiosk.check_shown, timeout=10_000):
         scanner.scan("https://example.com/x")
     assert kiosk.today_counts()["SEE_STAFF"] == 1
+
+
+def test_the_camera_path_reads_a_printed_pass_from_an_image_folder(tmp_path, qtbot):
+    """The capture loop on an image folder (the camera's test source), through the real cascade, to a verdict."""
+    data = DataDir(tmp_path / "data")
+    steps = provision(data, NOW, tmp_path)
+    folder = tmp_path / "camera"
+    folder.mkdir()
+    valid = next(step for step in steps if step.name == "valid printed code")
+    (folder / "frame-0001.png").write_bytes(valid.code_image.read_bytes())
+    window = KioskWindow()
+    qtbot.addWidget(window)
+    config = KioskConfig(devices=DeviceConfig(camera=str(folder)), camera={"width": 1280, "height": 720})
+    kiosk = Kiosk(config, data, window)
+    try:
+        with qtbot.waitSignal(kiosk.check_shown, timeout=20_000) as shown:
+            kiosk.start_devices()
+        assert (shown.args[0].result.verdict, shown.args[0].outcome) == (Verdict.VALID, Outcome.PASS)
+    finally:
+        kiosk.stop()
