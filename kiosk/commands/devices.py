@@ -62,6 +62,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=list_ports)
 
 
+def mask_date(yyyymmdd: str) -> str:
+    """`19900307` -> `1990****`: the year alone; the full date would undo most of the ID number's mask."""
+    return yyyymmdd[:4] + "*" * (len(yyyymmdd) - 4) if len(yyyymmdd) > 4 else yyyymmdd
+
+
 def card_json(card, *, show_id: bool = False) -> dict:
     """The `kiosk read-card --json` object: the card's fields, masked unless show_id; never a photo."""
     from kiosk.core.idnumber import IdNumberError, mask_id, mask_name, validate_id_number
@@ -82,7 +87,7 @@ def card_json(card, *, show_id: bool = False) -> dict:
         "id_kind": kind,
         "id_valid": valid,
         "sex": card.sex,
-        "birth_date": card.birth_date,
+        "birth_date": card.birth_date if show_id else mask_date(card.birth_date),
         "valid_from": card.valid_from,
         "valid_to": card.valid_to,
         "authority": card.authority,

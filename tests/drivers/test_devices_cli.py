@@ -42,9 +42,11 @@ def test_emulate_reader_then_read_card_json_masks_the_id(emulator_process, capsy
     assert data["id_number"] == "110101********1233" and data["name"] == "测**"
     assert data["id_valid"] is True and data["id_kind"] == "resident"
     assert "address" not in data["extra"] and "photo" not in data
+    assert data["birth_date"] == "1990****"  # the full date would undo most of the ID number's mask
     assert cli_main(["read-card", path, "--json", "--show-id"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["id_number"] == "110101199003071233" and shown["extra"]["address"]
+    assert shown["birth_date"] == "19900307"
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(5) == 0
 
