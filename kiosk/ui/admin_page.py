@@ -16,7 +16,7 @@ from kiosk.core.health import KioskHealth, format_age
 from kiosk.ui import theme
 from kiosk.ui.services import UiServices
 from kiosk.ui.settings import UiSettings
-from kiosk.ui.staff_common import Sizes, button, call_safely, label
+from kiosk.ui.staff_common import Sizes, add_closing_rows, button, call_safely, label
 from kiosk.ui.widgets import Page, clip
 
 
@@ -99,15 +99,7 @@ class AdminPage(Page):
         right.addWidget(self.pitch)
         self.identity = label(self, sizes, strings.text("admin.kiosk_id", lang, kiosk_id=clip(settings.kiosk_id)))
         right.addWidget(self.identity)
-        actions = QHBoxLayout()
-        actions.addWidget(button(self, sizes, "button.exit", self.exit_requested.emit))
-        actions.addWidget(button(self, sizes, "button.close", self.close_requested.emit))
-        right.addLayout(actions)
-        self.timeout = label(self, sizes, bold=True)
-        self.more = button(self, sizes, "button.more_time", self.more_time.emit)
-        right.addWidget(self.timeout)
-        right.addWidget(self.more)
-        right.addStretch(1)
+        self.timeout, self.more = add_closing_rows(self, right, sizes, "button.exit", self.exit_requested.emit)
 
     def focus_entry(self) -> None:
         self.focusNextChild()

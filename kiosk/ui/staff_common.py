@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from kiosk.core import strings
 from kiosk.ui import theme
@@ -53,3 +53,20 @@ def call_safely(callback: Callable[..., Any] | None, *args: Any) -> tuple[bool, 
         return True, callback(*args)
     except Exception as exc:  # noqa: BLE001 - a failing service must never take the staff screen down
         return False, f"{type(exc).__name__}: {exc}"[:200]
+
+
+def add_closing_rows(page: Any, column: Any, sizes: Sizes, first_key: str,
+                     first_action: Callable[[], Any]) -> tuple[QLabel, BigButton]:
+    """The foot of a staff or admin page: [first action] [close], the time-out warning and "more time".
+
+    `page` has the signals `close_requested` and `more_time`; returns (warning label, more-time button)."""
+    actions = QHBoxLayout()
+    actions.addWidget(button(page, sizes, first_key, first_action))
+    actions.addWidget(button(page, sizes, "button.close", page.close_requested.emit))
+    column.addLayout(actions)
+    timeout = label(page, sizes, bold=True)
+    more = button(page, sizes, "button.more_time", page.more_time.emit)
+    column.addWidget(timeout)
+    column.addWidget(more)
+    column.addStretch(1)
+    return timeout, more

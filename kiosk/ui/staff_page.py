@@ -18,7 +18,7 @@ from kiosk.ui.access import id_entry_feedback
 from kiosk.ui.keypad import Keypad
 from kiosk.ui.services import UiServices
 from kiosk.ui.settings import UiSettings
-from kiosk.ui.staff_common import Sizes, button, call_safely, label
+from kiosk.ui.staff_common import Sizes, add_closing_rows, button, call_safely, label
 from kiosk.ui.widgets import Page, clip
 
 OUTCOMES = ("PASS", "STOP", "SEE_STAFF")
@@ -84,15 +84,7 @@ class StaffPage(Page):
             chooser.set_label(strings.LANGUAGE_NAMES[code], code)
             langs.addWidget(chooser)
         right.addLayout(langs)
-        actions = QHBoxLayout()
-        actions.addWidget(button(self, sizes, "button.admin", self.admin_requested.emit))
-        actions.addWidget(button(self, sizes, "button.close", self.close_requested.emit))
-        right.addLayout(actions)
-        self.timeout = label(self, sizes, bold=True)
-        self.more = button(self, sizes, "button.more_time", self.more_time.emit)
-        right.addWidget(self.timeout)
-        right.addWidget(self.more)
-        right.addStretch(1)
+        self.timeout, self.more = add_closing_rows(self, right, sizes, "button.admin", self.admin_requested.emit)
 
     def focus_entry(self) -> None:
         self.keypad.entry.setFocus()
