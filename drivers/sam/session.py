@@ -62,8 +62,8 @@ class SamSession:
             if chunk:
                 items = self._decoder.feed(chunk)
                 for item in items:
-                    if isinstance(item, Response):
-                        return item
+                    if isinstance(item, Response) and can_answer(function, item.sw3):
+                        return item  # anything else is a late answer to an earlier request: skip it
                 errors += [e for e in items if isinstance(e, FrameError)]
                 if any(e.kind == "checksum" for e in errors):
                     raise ChecksumError(f"{function}: the answer failed its XOR check")
@@ -85,6 +85,19 @@ class SamSession:
         function = "read_with_fingerprint" if self.fingerprint else "read_text_photo"
         response = self.expect(function)
         return decode_card_answer(response.data, with_fingerprint=self.fingerprint)
+
+
+_FIND_ONLY = frozenset({Sw3.CARD_FOUND, Sw3.NO_CARD})
+_NEVER_FIND = frozenset({Sw3.SUCCESS, Sw3.NO_CONTENT, Sw3.SELECT_FAILED})
+
+
+def can_answer(function: str, sw3: int) -> bool:
+    """Whether a status byte can answer this request. The protocol has no request ids, so a late answer (e.g. to
+    a find sent just before a cable was pulled and replugged) must be told apart by its status alone: 9F and 80
+    answer only find, and 90, 91 and 81 never answer find."""
+    if function == "find":
+        return sw3 not in _NEVER_FIND
+    return sw3 not in _FIND_ONLY
 
 
 def decode_card_answer(data: bytes, *, with_fingerprint: bool = False) -> CardIdentity:

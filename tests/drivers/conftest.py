@@ -6,6 +6,8 @@ only an emulator can do are skipped with a message. Without --port everything ru
 """
 from __future__ import annotations
 
+from typing import Any
+
 import queue
 import time
 
@@ -58,11 +60,50 @@ class Events:
         return out
 
 
-class EmulatedBench:
-    """The card-reader bench without a person: an emulator on a pty behind a stable symlink."""
+class _Emulated:
+    """A bench whose device is one of our emulators: the cable is plugged and pulled in software."""
 
     real = False
     timeout = 3.0
+    emulator: Any
+
+    def unplug(self) -> None:
+        self.emulator.unplug()
+
+    def replug(self) -> None:
+        self.emulator.replug()
+
+    def close(self) -> None:
+        self.emulator.close()
+
+
+class _AtTheBench:
+    """A bench with real hardware: each step is a request to the person at the bench."""
+
+    real = True
+    timeout = 30.0
+    device = "device"
+
+    def __init__(self, config: pytest.Config, port_option: str, baud_option: str) -> None:
+        self.url = config.getoption(port_option)
+        self.baudrate = config.getoption(baud_option)
+        self._terminal = config.pluginmanager.getplugin("terminalreporter")
+
+    def _ask(self, what: str) -> None:
+        self._terminal.write_line(f"\n>>> {what} (within {self.timeout:g} s)")
+
+    def unplug(self) -> None:
+        self._ask(f"Unplug the {self.device}'s cable")
+
+    def replug(self) -> None:
+        self._ask(f"Plug the {self.device} back in")
+
+    def close(self) -> None:
+        pass
+
+
+class EmulatedBench(_Emulated):
+    """The card-reader bench without a person: an emulator on a pty behind a stable symlink."""
 
     def __init__(self, tmp_path, **options) -> None:
         self.emulator = ReaderEmulator(**options)
@@ -75,29 +116,14 @@ class EmulatedBench:
     def lift(self) -> None:
         self.emulator.lift()
 
-    def unplug(self) -> None:
-        self.emulator.unplug()
 
-    def replug(self) -> None:
-        self.emulator.replug()
+class HardwareBench(_AtTheBench):
+    """The same bench with a real reader."""
 
-    def close(self) -> None:
-        self.emulator.close()
-
-
-class HardwareBench:
-    """The same bench with a real reader: each step is a request to the person at the bench."""
-
-    real = True
-    timeout = 30.0
+    device = "reader"
 
     def __init__(self, config: pytest.Config) -> None:
-        self.url = config.getoption("--port")
-        self.baudrate = config.getoption("--port-baud")
-        self._terminal = config.pluginmanager.getplugin("terminalreporter")
-
-    def _ask(self, what: str) -> None:
-        self._terminal.write_line(f"\n>>> {what} (within {self.timeout:g} s)")
+        super().__init__(config, "--port", "--port-baud")
 
     def place(self, preset: str = "resident"):
         self._ask("Place an ID card on the reader")
@@ -105,15 +131,6 @@ class HardwareBench:
 
     def lift(self) -> None:
         self._ask("Lift the card off the reader")
-
-    def unplug(self) -> None:
-        self._ask("Unplug the reader's cable")
-
-    def replug(self) -> None:
-        self._ask("Plug the reader back in")
-
-    def close(self) -> None:
-        pass
 
 
 @pytest.fixture
@@ -149,10 +166,7 @@ def events() -> Events:
     return Events()
 
 
-class EmulatedScannerBench:
-    real = False
-    timeout = 3.0
-
+class EmulatedScannerBench(_Emulated):
     def __init__(self, tmp_path) -> None:
         from drivers.scanner.emulator import ScannerEmulator
 
@@ -164,40 +178,16 @@ class EmulatedScannerBench:
         self.emulator.scan(text)
         return text
 
-    def unplug(self) -> None:
-        self.emulator.unplug()
 
-    def replug(self) -> None:
-        self.emulator.replug()
-
-    def close(self) -> None:
-        self.emulator.close()
-
-
-class HardwareScannerBench:
-    real = True
-    timeout = 30.0
+class HardwareScannerBench(_AtTheBench):
+    device = "scanner"
 
     def __init__(self, config: pytest.Config) -> None:
-        self.url = config.getoption("--scanner-port")
-        self.baudrate = config.getoption("--scanner-baud")
-        self._terminal = config.pluginmanager.getplugin("terminalreporter")
-
-    def _ask(self, what: str) -> None:
-        self._terminal.write_line(f"\n>>> {what} (within {self.timeout:g} s)")
+        super().__init__(config, "--scanner-port", "--scanner-baud")
 
     def scan(self, text: str) -> str | None:
         self._ask("Show any QR code to the scanner")
         return None
-
-    def unplug(self) -> None:
-        self._ask("Unplug the scanner's cable")
-
-    def replug(self) -> None:
-        self._ask("Plug the scanner back in")
-
-    def close(self) -> None:
-        pass
 
 
 @pytest.fixture

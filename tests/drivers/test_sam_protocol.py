@@ -102,3 +102,34 @@ def test_fuzz_never_raises_and_finds_frames_after_garbage(noise, cuts):
     assert all(isinstance(o, (Response, FrameError)) for o in out)
     if b"\xAA" not in noise and b"\x02" not in noise:
         assert out[-1] == Response(0, 0, 0x9F, bytes(4))
+
+
+def test_a_late_answer_to_an_earlier_find_is_not_taken_for_the_status_answer():
+    """After a replug, the module may still send the answer to a find it got before the cable was pulled."""
+    import os
+    import threading
+
+    import serial
+
+    from drivers.sam.session import SamSession, can_answer
+
+    no_card = bytes.fromhex("AAAAAA9669000400008084")
+    status_ok = bytes.fromhex("AAAAAA9669000400009094")
+    master, slave = os.openpty()
+    port = serial.Serial(os.ttyname(slave), 115200, timeout=0.05)
+
+    def module() -> None:
+        os.read(master, 64)  # the status request
+        os.write(master, no_card + status_ok)
+
+    answering = threading.Thread(target=module)
+    answering.start()
+    try:
+        assert SamSession(port).transact("status", timeout=2.0).sw3 == 0x90
+    finally:
+        answering.join(2)
+        port.close()
+        os.close(master)
+        os.close(slave)
+    assert can_answer("find", 0x80) and can_answer("find", 0x9F) and not can_answer("find", 0x90)
+    assert not can_answer("status", 0x80) and can_answer("status", 0x60) and can_answer("read_text_photo", 0x41)
