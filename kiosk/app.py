@@ -22,7 +22,7 @@ from kiosk.config import ConfigError, KioskConfig
 from kiosk.core.health import DataAge, DeviceHealth, KioskHealth, SyncHealth
 from kiosk.core.safeguards import trust_freshness
 from kiosk.core.verdicts import VerificationError
-from kiosk.core.verify import verify_text
+from kiosk.core.verify import detect_format
 from kiosk.datadir import DataDir
 from kiosk.ui.bridge import EventBridge
 from kiosk.ui.services import UiServices
@@ -127,8 +127,9 @@ class Kiosk(QObject):
                                        "; ".join([freshness.describe(), *problems]))
 
     def accepts_code(self, text: str) -> bool:
-        """Called by the camera thread: only codes of a format this kiosk knows count as reads."""
-        return verify_text(text, self.checkpoint.trust, self.clock()).format != "UNKNOWN"
+        """Called by the camera thread: only codes of a format this kiosk knows count as reads. Detection only:
+        the GUI thread verifies the code once, when the camera announces it."""
+        return detect_format(text.strip()) != "UNKNOWN"
 
     # -- events ------------------------------------------------------------------------------------------
     def handle_event(self, event: object) -> None:

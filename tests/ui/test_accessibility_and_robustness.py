@@ -10,7 +10,7 @@ from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QApplication, QLineEdit
 
 from kiosk.core.result import HolderView, VerificationResult
-from kiosk.core.verdicts import Outcome, Reason, Verdict
+from kiosk.core.verdicts import Outcome, Verdict
 from kiosk.ui.gallery import render_gallery
 
 
