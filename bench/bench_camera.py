@@ -16,7 +16,7 @@ from pathlib import Path
 import cv2
 
 from bench.camera_decoders import decoders
-from drivers.camera import corpus
+from bench.camera_corpus import corpus
 
 
 def _frames(count: int, seed: int, cache: Path | None):

@@ -23,11 +23,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
 
-from kiosk.core import cose, dsc, hc1, jwk, jws, offline_pass, shc_chunks
-from kiosk.core.keys import IssuerKey, kid_for_public_key, new_signing_key
-from kiosk.core.trust import TrustStore
-from kiosk.core.verdicts import Status, Verdict
-from kiosk.core.verify import verify_text
+from kiosk.core.codec import cose, jws
+from kiosk.core.trust import dsc, jwk
+from kiosk.core.passes import hc1, offline_pass, shc_chunks
+from kiosk.core.trust.keys import IssuerKey, kid_for_public_key, new_signing_key
+from kiosk.core.trust.store import TrustStore
+from kiosk.core.outcome.verdicts import Status, Verdict
+from kiosk.core.checks.verify import verify_text
 
 REPO = Path(__file__).resolve().parents[1]
 

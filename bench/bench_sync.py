@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from kiosk.core.verdicts import Outcome  # noqa: E402
+from kiosk.core.outcome.verdicts import Outcome  # noqa: E402
 from sync.central.ingest import ingest  # noqa: E402
 from sync.central.registry import create_enrollment_token, enroll  # noqa: E402
 from sync.central.store import Store  # noqa: E402

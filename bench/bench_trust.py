@@ -19,16 +19,17 @@ from pathlib import Path
 
 import numpy as np
 
-from kiosk.core import cose, offline_pass
-from kiosk.core import status_list as sl
-from kiosk.core import status_records as rec
-from kiosk.core.base45 import ALPHABET, b45decode
-from kiosk.core.bundle import BundleContent
-from kiosk.core.idnumber import gb11643_check_char
-from kiosk.core.keys import IssuerKey, kid_for_public_key, new_signing_key
-from kiosk.core.trust import TrustStore
-from kiosk.core.verdicts import Status, Verdict
-from kiosk.core.verify import verify_text
+from kiosk.core.codec import cose
+from kiosk.core.passes import offline_pass
+from kiosk.core.status import status_list as sl
+from kiosk.core.status import status_records as rec
+from kiosk.core.codec.base45 import ALPHABET, b45decode
+from kiosk.core.trust.bundle import BundleContent
+from kiosk.core.identity.idnumber import gb11643_check_char
+from kiosk.core.trust.keys import IssuerKey, kid_for_public_key, new_signing_key
+from kiosk.core.trust.store import TrustStore
+from kiosk.core.outcome.verdicts import Status, Verdict
+from kiosk.core.checks.verify import verify_text
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 ID_SPACE = 1.1e11  # ~3,000 region codes x ~36,500 birth dates x 1,000 sequence numbers (check char is derived)

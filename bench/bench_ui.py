@@ -24,7 +24,7 @@ import time, sys
 t0 = time.perf_counter()
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from kiosk.ui.settings import UiSettings
+from kiosk.ui.shared.settings import UiSettings
 from kiosk.ui.window import KioskWindow
 win = KioskWindow(UiSettings())  # voice on: the audio backend and the first prompt count too
 win.show()
@@ -61,12 +61,12 @@ def _painted_latency(app, bridge, page, count: int, events) -> list[float]:
 def measure_latency(count: int) -> tuple[list[float], list[float]]:
     from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout
 
-    from kiosk.core.verdicts import Outcome
-    from kiosk.ui.bridge import EventBridge
+    from kiosk.core.outcome.verdicts import Outcome
+    from kiosk.ui.shared.bridge import EventBridge
     from kiosk.ui.gallery import sample_result
-    from kiosk.ui.settings import UiSettings
-    from kiosk.ui.theme import VERDICT
-    from kiosk.ui.widgets import Page
+    from kiosk.ui.shared.settings import UiSettings
+    from kiosk.ui.shared.theme import VERDICT
+    from kiosk.ui.shared.widgets import Page
     from kiosk.ui.window import KioskWindow
 
     app = QApplication.instance() or QApplication([])
@@ -92,9 +92,9 @@ def measure_latency(count: int) -> tuple[list[float], list[float]]:
 def measure_memory(verdicts: int) -> tuple[int, int]:
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.core.verdicts import Outcome
+    from kiosk.core.outcome.verdicts import Outcome
     from kiosk.ui.gallery import sample_result
-    from kiosk.ui.settings import UiSettings
+    from kiosk.ui.shared.settings import UiSettings
     from kiosk.ui.window import KioskWindow
 
     app = QApplication.instance() or QApplication([])

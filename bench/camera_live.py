@@ -14,7 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from drivers.camera import corpus
+from bench.camera_corpus import corpus
 from drivers.camera.capture import CameraCapture
 from drivers.camera.decoder import decode_frame
 from drivers.camera.events import CameraUnavailable, CodeSeen

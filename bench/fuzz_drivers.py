@@ -18,7 +18,7 @@ from drivers.sam.protocol import (DEFAULT_COMMANDS, RequestDecoder, Response, Re
 from drivers.sam.session import decode_card_answer
 from drivers.scanner import gm65
 from drivers.scanner.codec import LineDecoder
-from kiosk.core.idnumber import IdNumberError, validate_id_number
+from kiosk.core.identity.idnumber import IdNumberError, validate_id_number
 
 
 def _read_answer(card) -> bytes:

@@ -19,14 +19,14 @@ from drivers.sam.events import CardPresented, CardRemoved, ReaderAvailable, Read
 from drivers.scanner.events import CodeScanned, ScannerAvailable, ScannerFault, ScannerUnavailable
 from kiosk.checkpoint import Check, Checkpoint, utc_now
 from kiosk.config import ConfigError, KioskConfig
-from kiosk.core.health import DataAge, DeviceHealth, KioskHealth, SyncHealth
-from kiosk.core.safeguards import trust_freshness
-from kiosk.core.verdicts import VerificationError
-from kiosk.core.verify import detect_format
+from kiosk.core.checks.health import DataAge, DeviceHealth, KioskHealth, SyncHealth
+from kiosk.core.checks.safeguards import trust_freshness
+from kiosk.core.outcome.verdicts import VerificationError
+from kiosk.core.checks.verify import detect_format
 from kiosk.datadir import DataDir
-from kiosk.ui.bridge import EventBridge
-from kiosk.ui.services import UiServices
-from kiosk.ui.settings import UiSettings
+from kiosk.ui.shared.bridge import EventBridge
+from kiosk.ui.shared.services import UiServices
+from kiosk.ui.shared.settings import UiSettings
 from kiosk.ui.window import KioskWindow
 from sync.client import SyncClient
 from sync.devicekey import load_or_create_device_key

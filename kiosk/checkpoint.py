@@ -15,15 +15,15 @@ from datetime import datetime, timezone
 from typing import Any
 
 from kiosk.config import KioskConfig
-from kiosk.core import clock as clockmod
-from kiosk.core.card import CardIdentity, CardType
-from kiosk.core.card_check import verify_card
-from kiosk.core.identity_match import IdentityPairing, PairState
-from kiosk.core.policy import Policy
-from kiosk.core.result import VerificationResult
-from kiosk.core.shc_chunks import ChunkAssembler
-from kiosk.core.verdicts import Outcome, Reason, Verdict, VerificationError
-from kiosk.core.verify import verify_text
+from kiosk.core.checks import clock as clockmod
+from kiosk.core.identity.card import CardIdentity, CardType
+from kiosk.core.checks.card_check import verify_card
+from kiosk.core.identity.identity_match import IdentityPairing, PairState
+from kiosk.core.outcome.policy import Policy
+from kiosk.core.outcome.result import VerificationResult
+from kiosk.core.passes.shc_chunks import ChunkAssembler
+from kiosk.core.outcome.verdicts import Outcome, Reason, Verdict, VerificationError
+from kiosk.core.checks.verify import verify_text
 from kiosk.datadir import DataDir, boot_id
 from sync.eventlog import EventLog, EventLogError
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.policy import Policy
+from kiosk.core.outcome.policy import Policy
 
 
 class ConfigError(ValueError):

@@ -27,13 +27,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from kiosk.core import bundle as bundlemod
-from kiosk.core import clock as clockmod
-from kiosk.core import keys as keymod
-from kiosk.core import status_list as status_list_mod
-from kiosk.core.status_loading import KIND_DELTA, H_KIND, open_signed
-from kiosk.core.trust import TrustDataError, TrustStore
-from kiosk.core.verdicts import VerificationError
+from kiosk.core.trust import bundle as bundlemod
+from kiosk.core.checks import clock as clockmod
+from kiosk.core.trust import keys as keymod
+from kiosk.core.status import status_list as status_list_mod
+from kiosk.core.status.status_loading import KIND_DELTA, H_KIND, open_signed
+from kiosk.core.trust.store import TrustDataError, TrustStore
+from kiosk.core.outcome.verdicts import VerificationError
 
 DEMO_ISSUER = "CN-DEMO"
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from kiosk.core import offline_pass, status_list
-from kiosk.core.card import CardIdentity, CardType
-from kiosk.core.verdicts import Outcome, Status
+from kiosk.core.passes import offline_pass
+from kiosk.core.status import status_list
+from kiosk.core.identity.card import CardIdentity, CardType
+from kiosk.core.outcome.verdicts import Outcome, Status
 from kiosk.datadir import DataDir, write_atomic
 
 GREEN_CARD = CardIdentity(CardType.RESIDENT, "张三", "11010519491231002X", "1", "19491231",

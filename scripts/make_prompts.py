@@ -1,6 +1,6 @@
 """Regenerate the spoken prompts (assets/prompts/<key>.<language>.wav) with espeak-ng, reproducibly.
 
-The phrases come from kiosk.core.strings (the same module the screens use), so screen and voice never drift.
+The phrases come from kiosk.core.outcome.strings (the same module the screens use), so screen and voice never drift.
 Voices: Mandarin `cmn-latn-pinyin` (the plain `cmn` voice mispronounces tone digits), Cantonese `yue`, English
 `en-gb`. Output is mono 16-bit 16 kHz PCM (small, and what QSoundEffect plays everywhere); the WAVs
 are committed so the kiosk works where espeak-ng is absent. A human recording can replace any file (same name).

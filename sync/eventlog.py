@@ -24,8 +24,8 @@ from typing import Any
 
 import sqlite_utils
 
-from kiosk.core.result import VerificationResult
-from kiosk.core.verdicts import Outcome
+from kiosk.core.outcome.result import VerificationResult
+from kiosk.core.outcome.verdicts import Outcome
 from sync import chain
 from sync.migrations import migrate
 

@@ -11,8 +11,8 @@ from drivers.sam.emulator import ReaderEmulator
 from drivers.scanner.emulator import ScannerEmulator
 from kiosk.app import Kiosk
 from kiosk.config import DeviceConfig, KioskConfig
-from kiosk.core import offline_pass
-from kiosk.core.verdicts import Outcome, Status, Verdict
+from kiosk.core.passes import offline_pass
+from kiosk.core.outcome.verdicts import Outcome, Status, Verdict
 from kiosk.datadir import DataDir
 from kiosk.demo_data import GREEN_CARD, UNKNOWN_CARD, provision
 from kiosk.ui.window import KioskWindow
@@ -106,7 +106,7 @@ def test_a_pass_from_last_month_is_expired(setup, qtbot):
 
 
 def test_a_two_part_smart_health_card_is_assembled_then_verified(setup, qtbot):
-    from kiosk.core.shc_chunks import jws_to_qr_text
+    from kiosk.core.passes.shc_chunks import jws_to_qr_text
     from tests.core.passes_factory import shc_jws, shc_key, shc_payload
     from tests.core.test_shc import trust_for
 

@@ -8,9 +8,9 @@ import pytest
 
 from kiosk.checkpoint import Checkpoint
 from kiosk.config import KioskConfig, config_from_dict
-from kiosk.core import offline_pass
-from kiosk.core.identity_match import FLAG_IDENTITY_MATCHED
-from kiosk.core.verdicts import Outcome, Reason, Status, Verdict
+from kiosk.core.passes import offline_pass
+from kiosk.core.identity.identity_match import FLAG_IDENTITY_MATCHED
+from kiosk.core.outcome.verdicts import Outcome, Reason, Status, Verdict
 from kiosk.datadir import DataDir
 from kiosk.demo_data import GREEN_CARD, RED_CARD, UNKNOWN_CARD, provision
 
@@ -126,8 +126,8 @@ def test_no_personal_data_reaches_the_log(desk):
 
 def _international(desk, birth_date: str):
     """An EU DCC (HC1) pass for Gabriele Musterfrau, born 1998-02-26, issued today, and a foreign resident's card."""
-    from kiosk.core import dsc
-    from kiosk.core.card import CardIdentity, CardType
+    from kiosk.core.trust import dsc
+    from kiosk.core.identity.card import CardIdentity, CardType
     from tests.core.passes_factory import hc1_text, make_signer
 
     checkpoint, _, _ = desk

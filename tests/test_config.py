@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from kiosk.config import ConfigError, config_from_dict, load_config
-from kiosk.core.result import VerificationResult
-from kiosk.core.verdicts import Outcome, Reason, Status, Verdict
+from kiosk.core.outcome.result import VerificationResult
+from kiosk.core.outcome.verdicts import Outcome, Reason, Status, Verdict
 
 
 def test_no_file_means_defaults():

@@ -31,6 +31,9 @@ class DecodeResult:
     ms: float
 
 
+MIN_QR_SIDE_PX = 21
+
+
 def _normalise(frame: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(frame as 8-bit gray or BGR, 8-bit gray); ValueError for anything that is not an image array."""
     if not isinstance(frame, np.ndarray) or frame.size == 0 or frame.ndim not in (2, 3):
@@ -50,7 +53,10 @@ def _normalise(frame: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def decode_frame(frame: np.ndarray, budget_ms: float = DEFAULT_BUDGET_MS) -> str | None:
     """The text of the QR code in a BGR or grayscale frame, or None; the full cascade within the budget."""
-    return cascade.run(*_normalise(frame), budget_ms=budget_ms).text
+    colour, gray = _normalise(frame)
+    if min(gray.shape[:2]) < MIN_QR_SIDE_PX:
+        return None  # smaller than the smallest QR code (21 modules at one pixel each): nothing to read
+    return cascade.run(colour, gray, budget_ms=budget_ms).text
 
 
 def read_image(path: str | Path) -> np.ndarray:
@@ -105,7 +111,10 @@ class FrameDecoder:
                 steps = ()  # the fast pass only; it still finds any code zxing can see
         else:
             self._idle_count = 0
-        outcome = cascade.run(*_normalise(frame), hint=self._region, budget_ms=self.budget_ms, steps=steps)
+        colour, gray = _normalise(frame)
+        if min(gray.shape[:2]) < MIN_QR_SIDE_PX:
+            return None
+        outcome = cascade.run(colour, gray, hint=self._region, budget_ms=self.budget_ms, steps=steps)
         self.last_step = outcome.step
         if outcome.region is not None:
             self._region, self._age = outcome.region, 0

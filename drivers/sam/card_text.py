@@ -6,8 +6,8 @@ Pure functions; any thread.
 """
 from __future__ import annotations
 
-from kiosk.core.card import CardIdentity, CardType
-from kiosk.core.idnumber import IdNumberError, validate_id_number
+from kiosk.core.identity.card import CardIdentity, CardType
+from kiosk.core.identity.idnumber import IdNumberError, validate_id_number
 
 TEXT_SIZE = 256
 FLAG_OFFSET = 248

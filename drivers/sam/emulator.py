@@ -17,7 +17,7 @@ from drivers.emulation import Link, OnTheCable
 from drivers.sam.card_text import encode_text_block
 from drivers.sam.protocol import (BAUD_CODES, DEFAULT_COMMANDS, DEFAULT_ENVELOPE, CommandSet, Envelope, Request,
                                   RequestDecoder, Response, Sw3, encode_response)
-from kiosk.core.card import CardIdentity
+from kiosk.core.identity.card import CardIdentity
 
 REALISTIC_DELAYS = {"find": 0.02, "select": 0.03, "read_text_photo": 0.45, "read_with_fingerprint": 0.6}
 SAM_ID = bytes.fromhex("0501000020121031000000000000000A")[:16]

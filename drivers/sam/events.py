@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.core.card import CardIdentity
+from kiosk.core.identity.card import CardIdentity
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import json
 from dataclasses import fields
 from pathlib import Path
 
-from kiosk.core.card import CardIdentity, CardType
+from kiosk.core.identity.card import CardIdentity, CardType
 
 PRESETS: dict[str, CardIdentity] = {
     "resident": CardIdentity(

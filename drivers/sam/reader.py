@@ -19,7 +19,7 @@ from drivers.sam.errors import (Disconnected, NoCard, PortUnavailable, ReaderErr
 from drivers.sam.events import CardPresented, CardRemoved, ReaderAvailable, ReaderFault, ReaderUnavailable
 from drivers.sam.protocol import BAUD_CODES, Sw3
 from drivers.sam.session import SamSession, answers_as_sam
-from kiosk.core.card import CardIdentity
+from kiosk.core.identity.card import CardIdentity
 
 log = logging.getLogger(__name__)
 

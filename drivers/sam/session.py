@@ -16,7 +16,7 @@ from drivers.sam.errors import (CardDataError, ChecksumError, Disconnected, Resp
                                 SamStatusError)
 from drivers.sam.protocol import (DEFAULT_COMMANDS, DEFAULT_ENVELOPE, CommandSet, Envelope, FrameError, Response,
                                   ResponseDecoder, Sw3, encode_request)
-from kiosk.core.card import CardIdentity
+from kiosk.core.identity.card import CardIdentity
 
 # Seconds the module may think before answering (real drivers: find 800 ms, select 300 ms, read 1100 ms),
 # to which the wire time of the longest answer at the link's baud rate is added.

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli import UsageError
-from kiosk.core.trust import TrustDataError, TrustStore
+from kiosk.core.trust.store import TrustDataError, TrustStore
 from kiosk.datadir import DataDir
 
 MAX_TRUST_FILE_BYTES = 16 * 1024 * 1024
@@ -35,7 +35,7 @@ def parse_now(value: str | None) -> datetime:
 def load_trust_file(path: Path) -> TrustStore:
     """A trust store from a file given with --trust: our trust.json, a signer certificate (PEM/DER), a PEM
     bundle or JSON list of certificates (HC1), or a JWKS (SHC; its keys are then not bound to an issuer URL)."""
-    from kiosk.core.trust_import import TrustImportError, parse_material
+    from kiosk.core.trust.trust_import import TrustImportError, parse_material
 
     try:
         raw = path.read_bytes()

@@ -69,7 +69,7 @@ def mask_date(yyyymmdd: str) -> str:
 
 def card_json(card, *, show_id: bool = False) -> dict:
     """The `kiosk read-card --json` object: the card's fields, masked unless show_id; never a photo."""
-    from kiosk.core.idnumber import IdNumberError, mask_id, mask_name, validate_id_number
+    from kiosk.core.identity.idnumber import IdNumberError, mask_id, mask_name, validate_id_number
 
     try:
         info = validate_id_number(card.id_number)
@@ -157,8 +157,8 @@ def read_code(args: argparse.Namespace) -> int:
     from drivers.ports import PortOpenError
     from drivers.scanner.scanner import read_one_code
     from kiosk.commands.common import load_trust, parse_now, print_json
-    from kiosk.core.policy import Policy
-    from kiosk.core.verify import detect_format, verify_text
+    from kiosk.core.outcome.policy import Policy
+    from kiosk.core.checks.verify import detect_format, verify_text
 
     now = parse_now(args.now)
     trust = load_trust(args)

@@ -8,15 +8,15 @@ from pathlib import Path
 
 from kiosk.cli import UsageError
 from kiosk.commands.common import data_dir, load_trust, parse_now, print_json
-from kiosk.core import offline_pass
-from kiosk.core.idnumber import IdNumberError, validate_resident_id
-from kiosk.core.clock import ClockCheck, ClockState
-from kiosk.core.freshness import FreshnessReport
-from kiosk.core.policy import Policy, PolicyError
-from kiosk.core.result import VerificationResult, failure
-from kiosk.core.verdicts import Reason, Status, Verdict
-from kiosk.core.safeguards import trust_freshness
-from kiosk.core.verify import verify_text
+from kiosk.core.passes import offline_pass
+from kiosk.core.identity.idnumber import IdNumberError, validate_resident_id
+from kiosk.core.checks.clock import ClockCheck, ClockState
+from kiosk.core.trust.freshness import FreshnessReport
+from kiosk.core.outcome.policy import Policy, PolicyError
+from kiosk.core.outcome.result import VerificationResult, failure
+from kiosk.core.outcome.verdicts import Reason, Status, Verdict
+from kiosk.core.checks.safeguards import trust_freshness
+from kiosk.core.checks.verify import verify_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:

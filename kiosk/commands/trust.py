@@ -11,9 +11,9 @@ from pathlib import Path
 
 from kiosk.cli import UsageError
 from kiosk.commands.common import MAX_TRUST_FILE_BYTES, data_dir, parse_now, print_json
-from kiosk.core.jws import b64url_encode
-from kiosk.core.keys import IssuerKey
-from kiosk.core.trust import TrustDataError, TrustStore
+from kiosk.core.codec.jws import b64url_encode
+from kiosk.core.trust.keys import IssuerKey
+from kiosk.core.trust.store import TrustDataError, TrustStore
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,7 +39,7 @@ def _current(args: argparse.Namespace) -> TrustStore:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from kiosk.core.trust_import import TrustImportError, as_list_signers, merge, parse_material
+    from kiosk.core.trust.trust_import import TrustImportError, as_list_signers, merge, parse_material
 
     now = parse_now(args.now)
     trust = _current(args)

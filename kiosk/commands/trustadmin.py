@@ -16,13 +16,13 @@ from pathlib import Path
 
 from kiosk.cli import UsageError
 from kiosk.commands.common import data_dir, parse_now, print_json
-from kiosk.core import bundle as bundlemod
-from kiosk.core import keys as keymod
-from kiosk.core import status_list as sl
-from kiosk.core.keys import IssuerKey
-from kiosk.core.safeguards import trust_clock, trust_freshness
-from kiosk.core.trust import TrustDataError
-from kiosk.core.verdicts import Status, VerificationError
+from kiosk.core.trust import bundle as bundlemod
+from kiosk.core.trust import keys as keymod
+from kiosk.core.status import status_list as sl
+from kiosk.core.trust.keys import IssuerKey
+from kiosk.core.checks.safeguards import trust_clock, trust_freshness
+from kiosk.core.trust.store import TrustDataError
+from kiosk.core.outcome.verdicts import Status, VerificationError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="an issuer public key, its name and allowed uses (KP1, STATUS, HC1, ...)")
     p.add_argument("--revoke-kid", action="append", default=[], metavar="HEX")
     p.add_argument("--revoke-pass", action="append", default=[], metavar="PASS_ID")
-    p.add_argument("--policy", help="a JSON file of policy settings (see kiosk.core.policy)")
+    p.add_argument("--policy", help="a JSON file of policy settings (see kiosk.core.outcome.policy)")
     p.add_argument("--refresh-hours", type=float, default=24)
     p.add_argument("--lifetime-days", type=float, default=30)
     p.add_argument("--grace-hours", type=float)

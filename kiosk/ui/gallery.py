@@ -12,12 +12,12 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from kiosk.core.health import DataAge, DeviceHealth, KioskHealth, SyncHealth
-from kiosk.core.result import HolderView, VerificationResult
-from kiosk.core.strings import LANGUAGES
-from kiosk.core.verdicts import Outcome, Reason, Status, Verdict
-from kiosk.ui.services import UiServices
-from kiosk.ui.settings import DEFAULT_ADMIN_PIN, DEFAULT_STAFF_PIN, UiSettings
+from kiosk.core.checks.health import DataAge, DeviceHealth, KioskHealth, SyncHealth
+from kiosk.core.outcome.result import HolderView, VerificationResult
+from kiosk.core.outcome.strings import LANGUAGES
+from kiosk.core.outcome.verdicts import Outcome, Reason, Status, Verdict
+from kiosk.ui.shared.services import UiServices
+from kiosk.ui.shared.settings import DEFAULT_ADMIN_PIN, DEFAULT_STAFF_PIN, UiSettings
 from kiosk.ui.window import KioskWindow
 
 SAMPLE_NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)

@@ -13,15 +13,15 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QStackedLayout, QVBoxLayout, QWidget
 
-from kiosk.core import strings
-from kiosk.core.verdicts import Outcome
-from kiosk.ui import theme
-from kiosk.ui.citizen import IdlePage, NoticePage, VerdictPage
-from kiosk.ui.citizen_bar import CitizenBar
-from kiosk.ui.services import UiServices
-from kiosk.ui.settings import UiSettings
-from kiosk.ui.staff_flow import StaffFlow
-from kiosk.ui.voice import Voice
+from kiosk.core.outcome import strings
+from kiosk.core.outcome.verdicts import Outcome
+from kiosk.ui.shared import theme
+from kiosk.ui.citizen.screens import IdlePage, NoticePage, VerdictPage
+from kiosk.ui.citizen.bar import CitizenBar
+from kiosk.ui.shared.services import UiServices
+from kiosk.ui.shared.settings import UiSettings
+from kiosk.ui.staff.flow import StaffFlow
+from kiosk.ui.citizen.voice import Voice
 
 READING_PROMPT_DELAY_MS = 1500  # a fast read goes straight to the verdict prompt without a clipped "checking"
 

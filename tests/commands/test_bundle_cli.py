@@ -157,8 +157,9 @@ def test_crafted_codes_through_the_command(kiosk, tmp_path):
 
     import cbor2
 
-    from kiosk.core import cose, offline_pass
-    from kiosk.core.base45 import b45encode
+    from kiosk.core.codec import cose
+    from kiosk.core.passes import offline_pass
+    from kiosk.core.codec.base45 import b45encode
     from kiosk.datadir import DataDir
     from tests.core.kit import Issuer, unsigned_envelope, wrap
 

@@ -8,7 +8,7 @@ import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from kiosk.cli import main
-from kiosk.core.trust_lists import make_signed_dsc_list
+from kiosk.core.trust.trust_lists import make_signed_dsc_list
 from tests.core.passes_factory import ISSUER, T0, hc1_text, make_signer, shc_key, shc_payload, shc_text
 
 NOW = (T0 + timedelta(days=1)).isoformat()

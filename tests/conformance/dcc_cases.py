@@ -7,7 +7,7 @@ that holds either the DCC payload or the whole CWT claims map (DE).
 
 Each check follows the suite's README: it starts from the field the flag names (PREFIX, BASE45, COMPRESSED,
 COSE, CBOR, JSON, 2DCODE), falling back to decoding PREFIX through our own layers when a case omits it, and
-every step runs through the kiosk's production functions (kiosk.core.hc1, .hcert, .dsc). A case that sets
+every step runs through the kiosk's production functions (kiosk.core.passes.hc1, .hcert, .dsc). A case that sets
 EXPECTEDPICTUREDECODE but carries no 2DCODE (B1) has its PREFIX rendered as a QR code and decoded.
 """
 from __future__ import annotations
@@ -23,10 +23,11 @@ from typing import Any
 
 import cbor2
 
-from kiosk.core import dsc, hc1
-from kiosk.core.hcert import parse_hcert
-from kiosk.core.trust import TrustStore
-from kiosk.core.verdicts import VerificationError
+from kiosk.core.trust import dsc
+from kiosk.core.passes import hc1
+from kiosk.core.passes.hcert import parse_hcert
+from kiosk.core.trust.store import TrustStore
+from kiosk.core.outcome.verdicts import VerificationError
 from tests.conformance.qr_images import decode_image, decode_png_bytes, render_qr
 
 FLAGS = ("EXPECTEDPICTUREDECODE", "EXPECTEDUNPREFIX", "EXPECTEDB45DECODE", "EXPECTEDCOMPRESSION",

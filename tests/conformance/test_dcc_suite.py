@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.verdicts import Verdict
-from kiosk.core.verify import verify_text
+from kiosk.core.outcome.verdicts import Verdict
+from kiosk.core.checks.verify import verify_text
 from tests.conformance import dcc_cases
 from tests.conformance.qr_images import DECODER_NAME, decode_png_file
 from tests.conformance.tally import record

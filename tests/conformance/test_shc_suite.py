@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core import jws, shc, shc_chunks
-from kiosk.core.trust import TrustStore
-from kiosk.core.trust_import import merge, parse_material
-from kiosk.core.verdicts import Reason, Verdict
-from kiosk.core.verify import verify_text
+from kiosk.core.codec import jws
+from kiosk.core.passes import shc, shc_chunks
+from kiosk.core.trust.store import TrustStore
+from kiosk.core.trust.trust_import import merge, parse_material
+from kiosk.core.outcome.verdicts import Reason, Verdict
+from kiosk.core.checks.verify import verify_text
 from tests.conformance.qr_images import DECODER_NAME, decode_image, rasterise_qr_svg
 from tests.conformance.tally import record
 

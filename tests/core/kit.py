@@ -6,12 +6,13 @@ from datetime import datetime, timedelta, timezone
 
 import cbor2
 
-from kiosk.core import bundle as bundlemod
-from kiosk.core import cose, offline_pass
-from kiosk.core.base45 import b45encode
-from kiosk.core.keys import IssuerKey, kid_for_public_key, new_signing_key
-from kiosk.core.trust import TrustStore
-from kiosk.core.verdicts import Status
+from kiosk.core.trust import bundle as bundlemod
+from kiosk.core.codec import cose
+from kiosk.core.passes import offline_pass
+from kiosk.core.codec.base45 import b45encode
+from kiosk.core.trust.keys import IssuerKey, kid_for_public_key, new_signing_key
+from kiosk.core.trust.store import TrustStore
+from kiosk.core.outcome.verdicts import Status
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
 ID_A = "11010519491231002X"

@@ -16,8 +16,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
-from kiosk.core import cose, dsc, jwk, jws, shc_chunks
-from kiosk.core.base45 import b45encode
+from kiosk.core.codec import cose, jws
+from kiosk.core.trust import dsc, jwk
+from kiosk.core.passes import shc_chunks
+from kiosk.core.codec.base45 import b45encode
 
 T0 = datetime(2026, 11, 1, tzinfo=timezone.utc)
 OID_TEST, OID_VACC, OID_RECOVERY = (x509.ObjectIdentifier(f"1.3.6.1.4.1.1847.2021.1.{n}") for n in (1, 2, 3))

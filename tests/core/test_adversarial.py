@@ -9,11 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.core import cose, offline_pass
-from kiosk.core.base45 import ALPHABET, b45decode, b45encode
-from kiosk.core.keys import IssuerKey
-from kiosk.core.verdicts import Reason, Verdict
-from kiosk.core.verify import verify_text
+from kiosk.core.codec import cose
+from kiosk.core.passes import offline_pass
+from kiosk.core.codec.base45 import ALPHABET, b45decode, b45encode
+from kiosk.core.trust.keys import IssuerKey
+from kiosk.core.outcome.verdicts import Reason, Verdict
+from kiosk.core.checks.verify import verify_text
 from tests.core.kit import NOW, Issuer, later, trust_for, unsigned_envelope, wrap
 
 ISSUER = Issuer()

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.core.base45 import ALPHABET, Base45Error, b45decode, b45encode
+from kiosk.core.codec.base45 import ALPHABET, Base45Error, b45decode, b45encode
 
 
 @pytest.mark.parametrize("raw,text", [(b"AB", "BB8"), (b"Hello!!", "%69 VD92EX0"), (b"base-45", "UJCLQE7W581"),

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.core.base45 import ALPHABET, Base45Error, b45decode, b45encode
+from kiosk.core.codec.base45 import ALPHABET, Base45Error, b45decode, b45encode
 
 
 def reference_decode(text: str) -> bytes:

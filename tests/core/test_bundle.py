@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from kiosk.core import bundle as bundlemod
-from kiosk.core import freshness as fresh
-from kiosk.core.keys import kid_for_public_key, new_signing_key
-from kiosk.core.trust import TrustDataError, TrustStore
-from kiosk.core.verdicts import Reason, VerificationError
+from kiosk.core.trust import bundle as bundlemod
+from kiosk.core.trust import freshness as fresh
+from kiosk.core.trust.keys import kid_for_public_key, new_signing_key
+from kiosk.core.trust.store import TrustDataError, TrustStore
+from kiosk.core.outcome.verdicts import Reason, VerificationError
 from kiosk.datadir import DataDir
 from tests.core.kit import NOW, Issuer, later, trust_for
 
@@ -86,7 +86,7 @@ def test_grace_is_configurable_and_the_hard_expiry_always_wins():
 def test_first_start_offline_uses_the_shipped_bundle(tmp_path):
     shipped = tmp_path / "kiosk"
     shipped.mkdir()
-    from kiosk.core.keys import public_key_pem
+    from kiosk.core.trust.keys import public_key_pem
     (shipped / "pinned-roots.pem").write_text(public_key_pem(ROOT.public_key()))
     (shipped / "initial-bundle.ktb").write_bytes(signed(3))
     data = DataDir(shipped)

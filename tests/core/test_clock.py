@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from kiosk.core import clock as clockmod
-from kiosk.core.clock import ClockAnchor, ClockState
-from kiosk.core.verdicts import Reason, Verdict
-from kiosk.core.verify import verify_text
+from kiosk.core.checks import clock as clockmod
+from kiosk.core.checks.clock import ClockAnchor, ClockState
+from kiosk.core.outcome.verdicts import Reason, Verdict
+from kiosk.core.checks.verify import verify_text
 from kiosk.datadir import DataDir
 from tests.core.kit import NOW, Issuer, bundled_trust, later
 
@@ -86,9 +86,9 @@ def test_the_record_survives_a_restart(tmp_path):
 def test_the_fast_path_agrees_with_the_full_assessment():
     import random
 
-    from kiosk.core import safeguards
-    from kiosk.core.result import VerificationResult
-    from kiosk.core.verdicts import Reason as R
+    from kiosk.core.checks import safeguards
+    from kiosk.core.outcome.result import VerificationResult
+    from kiosk.core.outcome.verdicts import Reason as R
 
     random.seed(5)
     valid = VerificationResult(Verdict.VALID, R.OK, "KP1")

@@ -8,12 +8,14 @@ from datetime import timedelta
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from kiosk.core import cose, dsc, hc1
-from kiosk.core.base45 import b45encode
-from kiosk.core.keys import IssuerKey
-from kiosk.core.trust import TrustStore
-from kiosk.core.verdicts import Reason, Verdict
-from kiosk.core.verify import detect_format, verify_text
+from kiosk.core.codec import cose
+from kiosk.core.trust import dsc
+from kiosk.core.passes import hc1
+from kiosk.core.codec.base45 import b45encode
+from kiosk.core.trust.keys import IssuerKey
+from kiosk.core.trust.store import TrustStore
+from kiosk.core.outcome.verdicts import Reason, Verdict
+from kiosk.core.checks.verify import detect_format, verify_text
 from tests.core.passes_factory import (OID_RECOVERY, OID_TEST, OID_VACC, T0, dcc_payload, hc1_text,
                                        make_signer)
 

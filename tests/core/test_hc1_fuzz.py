@@ -7,11 +7,12 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.core import dsc, hc1
-from kiosk.core.base45 import ALPHABET, b45encode
-from kiosk.core.trust import TrustStore
-from kiosk.core.verdicts import Verdict
-from kiosk.core.verify import verify_text
+from kiosk.core.trust import dsc
+from kiosk.core.passes import hc1
+from kiosk.core.codec.base45 import ALPHABET, b45encode
+from kiosk.core.trust.store import TrustStore
+from kiosk.core.outcome.verdicts import Verdict
+from kiosk.core.checks.verify import verify_text
 from tests.core.passes_factory import T0, hc1_text, make_signer
 
 NOW = T0 + timedelta(days=1)

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from kiosk.core import dsc
-from kiosk.core.card import CardIdentity, CardType
-from kiosk.core.holder_match import HolderMatch, check_card_against_pass, compare, name_tokens
-from kiosk.core.policy import Policy
-from kiosk.core.result import HolderView
-from kiosk.core.trust import TrustStore
-from kiosk.core.verdicts import Outcome, Reason, Verdict
-from kiosk.core.verify import verify_text
+from kiosk.core.trust import dsc
+from kiosk.core.identity.card import CardIdentity, CardType
+from kiosk.core.identity.holder_match import HolderMatch, check_card_against_pass, compare, name_tokens
+from kiosk.core.outcome.policy import Policy
+from kiosk.core.outcome.result import HolderView
+from kiosk.core.trust.store import TrustStore
+from kiosk.core.outcome.verdicts import Outcome, Reason, Verdict
+from kiosk.core.checks.verify import verify_text
 from tests.core.passes_factory import T0, dcc_payload, hc1_text, make_signer
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
-from kiosk.core import dsc, jwk
-from kiosk.core.policy import Policy
-from kiosk.core.trust import TrustStore
-from kiosk.core.verify import verify_text
+from kiosk.core.trust import dsc, jwk
+from kiosk.core.outcome.policy import Policy
+from kiosk.core.trust.store import TrustStore
+from kiosk.core.checks.verify import verify_text
 from sync.eventlog import EventLog
 from tests.core.passes_factory import ISSUER, T0, dcc_payload, hc1_text, make_signer, shc_key, shc_payload, shc_text
 

@@ -8,11 +8,12 @@ from datetime import timedelta
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from kiosk.core import cose, dsc, jwk, jws
-from kiosk.core.trust import TrustStore
-from kiosk.core.trust_import import TrustImportError, as_list_signers, merge, parse_material
-from kiosk.core.trust_lists import make_signed_directory, make_signed_dsc_list
-from kiosk.core.verify import verify_text
+from kiosk.core.codec import cose, jws
+from kiosk.core.trust import dsc, jwk
+from kiosk.core.trust.store import TrustStore
+from kiosk.core.trust.trust_import import TrustImportError, as_list_signers, merge, parse_material
+from kiosk.core.trust.trust_lists import make_signed_directory, make_signed_dsc_list
+from kiosk.core.checks.verify import verify_text
 from tests.core.passes_factory import ISSUER, T0, hc1_text, make_signer, shc_key, shc_payload, shc_text
 
 NOW = T0 + timedelta(days=1)

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from kiosk.core.card import CardIdentity, CardType
-from kiosk.core.identity_match import IdentityPairing, PairState
-from kiosk.core.policy import Policy
-from kiosk.core.result import VerificationResult
-from kiosk.core.verdicts import Outcome, Reason, Verdict
-from kiosk.core.verify import verify_text
+from kiosk.core.identity.card import CardIdentity, CardType
+from kiosk.core.identity.identity_match import IdentityPairing, PairState
+from kiosk.core.outcome.policy import Policy
+from kiosk.core.outcome.result import VerificationResult
+from kiosk.core.outcome.verdicts import Outcome, Reason, Verdict
+from kiosk.core.checks.verify import verify_text
 from tests.core.kit import ID_A, ID_B, NOW, Issuer, later, trust_for
 
 ISSUER = Issuer()

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.core.idnumber import (IdKind, IdNumberError, gb11643_check_char, icao_check_digit, is_valid_id_number,
+from kiosk.core.identity.idnumber import (IdKind, IdNumberError, gb11643_check_char, icao_check_digit, is_valid_id_number,
                                  is_valid_resident_id, mask_id, mask_name, normalise, upgrade_15,
                                  validate_id_number, validate_resident_id)
 

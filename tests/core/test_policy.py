@@ -5,10 +5,10 @@ from datetime import timedelta
 
 import pytest
 
-from kiosk.core.policy import Policy, PolicyError
-from kiosk.core.result import VerificationResult
-from kiosk.core.verdicts import Outcome, Reason, Status, Verdict
-from kiosk.core.verify import verify_text
+from kiosk.core.outcome.policy import Policy, PolicyError
+from kiosk.core.outcome.result import VerificationResult
+from kiosk.core.outcome.verdicts import Outcome, Reason, Status, Verdict
+from kiosk.core.checks.verify import verify_text
 from tests.core.kit import Issuer, bundled_trust, later
 
 ISSUER = Issuer()

@@ -8,10 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.core import jwk, jws, shc_chunks, shc_revocation
-from kiosk.core.trust import TrustStore
-from kiosk.core.verdicts import Reason, Verdict, VerificationError
-from kiosk.core.verify import verify_text
+from kiosk.core.trust import jwk, shc_revocation
+from kiosk.core.codec import jws
+from kiosk.core.passes import shc_chunks
+from kiosk.core.trust.store import TrustStore
+from kiosk.core.outcome.verdicts import Reason, Verdict, VerificationError
+from kiosk.core.checks.verify import verify_text
 from tests.core.passes_factory import ISSUER, T0, shc_jws, shc_key, shc_payload, shc_text
 
 NOW = T0 + timedelta(days=1)

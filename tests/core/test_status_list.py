@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from kiosk.core import status_list as sl
-from kiosk.core import status_records as rec
-from kiosk.core.card import CardIdentity, CardType
-from kiosk.core.card_check import verify_card
-from kiosk.core.idnumber import gb11643_check_char
-from kiosk.core.verdicts import Reason, Status, Verdict, VerificationError
+from kiosk.core.status import status_list as sl
+from kiosk.core.status import status_records as rec
+from kiosk.core.identity.card import CardIdentity, CardType
+from kiosk.core.checks.card_check import verify_card
+from kiosk.core.identity.idnumber import gb11643_check_char
+from kiosk.core.outcome.verdicts import Reason, Status, Verdict, VerificationError
 from kiosk.datadir import DataDir
 from tests.core.kit import ID_A, ID_B, NOW, Issuer, later, trust_for
 
@@ -131,7 +131,7 @@ def test_the_data_dir_installs_snapshots_and_deltas_and_refuses_going_back(tmp_p
     delta = sl.build_delta(base, {ID_B: (Status.RED, UNTIL)}, NOW, 4, issuer.private_key, issuer.kid)
     assert data.install_status_list(delta, trust).version == 4
     assert data.status_list(trust).lookup(ID_B).status is Status.RED
-    from kiosk.core.trust import TrustDataError
+    from kiosk.core.trust.store import TrustDataError
     with pytest.raises(TrustDataError):
         data.install_status_list(first, trust)
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from drivers.sam.card_text import (FLAG_OFFSET, CardTextError, decode_text_block, encode_text_block, ethnic_name)
 from drivers.sam.presets import PRESETS, card_from_dict, load_card_file
-from kiosk.core.card import CardType
+from kiosk.core.identity.card import CardType
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))

@@ -9,7 +9,7 @@ from drivers.sam.errors import NoCard, PortUnavailable
 from drivers.sam.events import CardPresented, CardRemoved, ReaderAvailable, ReaderFault, ReaderUnavailable
 from drivers.sam.presets import PRESETS
 from drivers.sam.reader import CardReader, read_one_card
-from kiosk.core.idnumber import is_valid_id_number
+from kiosk.core.identity.idnumber import is_valid_id_number
 
 
 def check_card(bench, expected, card):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime, timezone
 
-from kiosk.core.verdicts import Outcome
+from kiosk.core.outcome.verdicts import Outcome
 from sync.client import SyncClient
 from sync.devicekey import load_or_create_device_key
 from sync.eventlog import EventLog

@@ -15,8 +15,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
 
-from kiosk.core.result import HolderView, VerificationResult
-from kiosk.core.verdicts import Reason, Verdict
+from kiosk.core.outcome.result import HolderView, VerificationResult
+from kiosk.core.outcome.verdicts import Reason, Verdict
 from sync.central import registry
 from sync.central.store import Store
 from sync.devicekey import load_or_create_device_key

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 
-from kiosk.core.verdicts import Outcome, Verdict
+from kiosk.core.outcome.verdicts import Outcome, Verdict
 from sync import auth, chain
 from sync.client import SyncClient
 from sync.devicekey import load_or_create_device_key, public_key_b64

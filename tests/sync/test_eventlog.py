@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from kiosk.core.verdicts import Outcome, Verdict
+from kiosk.core.outcome.verdicts import Outcome, Verdict
 from sync import chain
 from sync.eventlog import EventLog, EventLogError
 from sync.migrations import SCHEMA_VERSION, SchemaTooNew

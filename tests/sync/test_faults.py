@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 
-from kiosk.core.verdicts import Outcome
+from kiosk.core.outcome.verdicts import Outcome
 from sync.central.store import Store
 from sync.client import SyncClient
 from sync.eventlog import EventLog

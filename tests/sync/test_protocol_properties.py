@@ -14,7 +14,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.core.verdicts import Outcome, Verdict
+from kiosk.core.outcome.verdicts import Outcome, Verdict
 from sync import chain
 from sync.bundle import bundle_signature_valid, export_bundles, read_bundle
 from sync.central import registry

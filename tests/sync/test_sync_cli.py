@@ -9,7 +9,7 @@ import sys
 import httpx
 import pytest
 
-from kiosk.core.verdicts import Outcome
+from kiosk.core.outcome.verdicts import Outcome
 from kiosk.datadir import DataDir
 from sync.eventlog import EventLog
 from tests.sync.sync_testkit import NOW, REPO, card_result

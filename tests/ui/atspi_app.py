@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication
 def main() -> int:
     app = QApplication(sys.argv[:1])
     app.setApplicationName("kiosk-atspi-test")
-    from kiosk.core.result import HolderView, VerificationResult
-    from kiosk.core.verdicts import Outcome, Reason, Verdict
-    from kiosk.ui.settings import UiSettings
+    from kiosk.core.outcome.result import HolderView, VerificationResult
+    from kiosk.core.outcome.verdicts import Outcome, Reason, Verdict
+    from kiosk.ui.shared.settings import UiSettings
     from kiosk.ui.window import KioskWindow
     win = KioskWindow(UiSettings(hold_seconds=3600, voice_enabled=False, screen_size=(1280, 800)))
     win.show()

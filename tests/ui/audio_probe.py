@@ -22,8 +22,8 @@ def wait(ms: int) -> None:
 
 def main() -> int:
     app = QApplication(sys.argv[:1])  # noqa: F841 - must exist for QtMultimedia
-    from kiosk.ui.settings import UiSettings
-    from kiosk.ui.voice import Voice
+    from kiosk.ui.shared.settings import UiSettings
+    from kiosk.ui.citizen.voice import Voice
     voice = Voice(UiSettings(languages=("en", "zh-Hans", "zh-Hant-HK")))
     report = {"audio_ok": voice.audio_ok, "detail": voice.audio_detail}
     voice.say("pass")

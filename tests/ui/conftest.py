@@ -7,8 +7,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-from kiosk.core.result import HolderView, VerificationResult  # noqa: E402
-from kiosk.core.verdicts import Reason, Status, Verdict  # noqa: E402
+from kiosk.core.outcome.result import HolderView, VerificationResult  # noqa: E402
+from kiosk.core.outcome.verdicts import Reason, Status, Verdict  # noqa: E402
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def make_window(qtbot):
     """A shown KioskWindow with a short hold; optional settings/services overrides."""
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.ui.settings import UiSettings
+    from kiosk.ui.shared.settings import UiSettings
     from kiosk.ui.window import KioskWindow
 
     def make(settings=None, services=None, **changes):

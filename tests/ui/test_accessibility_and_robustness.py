@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QApplication, QLineEdit
 
-from kiosk.core.result import HolderView, VerificationResult
-from kiosk.core.verdicts import Outcome, Verdict
+from kiosk.core.outcome.result import HolderView, VerificationResult
+from kiosk.core.outcome.verdicts import Outcome, Verdict
 from kiosk.ui.gallery import render_gallery
 
 

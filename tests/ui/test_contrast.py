@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from kiosk.core.verdicts import Outcome
+from kiosk.core.outcome.verdicts import Outcome
 from tests.ui.pixels import DEUTERANOPIA, PROTANOPIA, contrast, simulated_luminance, text_contrast
 
 
@@ -81,7 +81,7 @@ def test_pass_and_stop_differ_in_luminance_for_red_green_colour_blindness(make_w
 def test_palette_pairs_meet_their_targets(qapp):
     from PySide6.QtGui import QColor
 
-    from kiosk.ui import theme
+    from kiosk.ui.shared import theme
     for scheme in (theme.IDLE, theme.READING, theme.UNAVAILABLE, *theme.VERDICT.values()):
         assert theme.contrast_ratio(QColor(scheme.background), QColor(scheme.foreground)) >= 7.0, scheme
     assert theme.contrast_ratio(QColor(theme.STAFF.background), QColor(theme.STAFF.foreground)) >= 7.0

@@ -2,8 +2,8 @@
 valid one shows them (for the verdict's hold only); anything else shows the masked name alone."""
 from __future__ import annotations
 
-from kiosk.core.result import HolderView, VerificationResult
-from kiosk.core.verdicts import Outcome, Reason, Verdict
+from kiosk.core.outcome.result import HolderView, VerificationResult
+from kiosk.core.outcome.verdicts import Outcome, Reason, Verdict
 
 HOLDER = HolderView(masked_name="M*** G******", name="Gabriele Musterfrau", birth_date="1998-02-26")
 

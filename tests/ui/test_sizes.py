@@ -5,8 +5,8 @@ import pytest
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit
 
-from kiosk.core.verdicts import Outcome
-from kiosk.ui.settings import UiSettings
+from kiosk.core.outcome.verdicts import Outcome
+from kiosk.ui.shared.settings import UiSettings
 
 H_MIN_MM = 7.33
 TARGET_MIN_MM = 9.53
@@ -83,7 +83,7 @@ def test_staff_screens_survive_200_percent_text_without_clipping(make_window, qt
     win.staff.page.submit(pin)
     qtbot.waitUntil(lambda: win.staff.page.isVisible())
     qtbot.wait(50)  # let the layout settle at its final size
-    from kiosk.ui.staff_common import Sizes
+    from kiosk.ui.staff.common import Sizes
     assert win.staff.page.sizes.text >= 1.9 * Sizes(win.settings.replace(staff_text_scale=1.0)).text
     assert not _clipped(win.staff.page)
     if role == "admin":  # the admin panel no longer fits at 200 %: it scrolls instead of clipping

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from kiosk.ui.access import PinGuard, id_entry_feedback
-from kiosk.ui.services import UiServices
+from kiosk.ui.staff.access import PinGuard, id_entry_feedback
+from kiosk.ui.shared.services import UiServices
 
 VALID_ID = "11010519491231002X"
 
@@ -183,7 +183,7 @@ def test_failing_services_never_take_the_staff_screen_down(make_window):
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="0123456789Xx", min_size=18, max_size=18))
 def test_entry_feedback_agrees_with_the_core_validator(typed):
-    from kiosk.core.idnumber import is_valid_resident_id
+    from kiosk.core.identity.idnumber import is_valid_resident_id
     if "X" in typed[:17].upper():
         assert id_entry_feedback(typed).state == "bad_char"
     else:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QFontDatabase, QTextLayout
 
-from kiosk.core import strings
-from kiosk.ui import theme
+from kiosk.core.outcome import strings
+from kiosk.ui.shared import theme
 
 
 def missing_glyphs(text: str, language: str) -> list[str]:

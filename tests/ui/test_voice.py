@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kiosk.core import strings
-from kiosk.core.verdicts import Outcome
-from kiosk.ui.settings import DEFAULT_ASSETS, UiSettings
-from kiosk.ui.voice import Voice, prompt_path
+from kiosk.core.outcome import strings
+from kiosk.core.outcome.verdicts import Outcome
+from kiosk.ui.shared.settings import DEFAULT_ASSETS, UiSettings
+from kiosk.ui.citizen.voice import Voice, prompt_path
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -5,9 +5,9 @@ import threading
 
 import pytest
 
-from kiosk.core.verdicts import Outcome
-from kiosk.ui.bridge import EventBridge
-from kiosk.ui.settings import UiSettings
+from kiosk.core.outcome.verdicts import Outcome
+from kiosk.ui.shared.bridge import EventBridge
+from kiosk.ui.shared.settings import UiSettings
 from kiosk.ui.window import KioskWindow
 
 
@@ -103,7 +103,7 @@ def test_a_card_check_holds_until_lifted_even_without_show_reading(window, qtbot
 
 
 def test_a_staff_lookup_that_the_app_also_shows_stays_on_the_staff_screen(qtbot, card_result):
-    from kiosk.ui.services import UiServices
+    from kiosk.ui.shared.services import UiServices
     win = KioskWindow(UiSettings(hold_seconds=0.05))
     qtbot.addWidget(win)
 

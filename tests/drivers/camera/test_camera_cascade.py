@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from bench.camera_decoders import plain_zxing
-from drivers.camera import cascade, corpus
+from drivers.camera import cascade
+from bench.camera_corpus import corpus
 from drivers.camera.decoder import FrameDecoder, decode_frame
 
 
@@ -32,7 +33,7 @@ def test_corpus_payloads_have_the_promised_shapes():
 
 
 def test_kp1_corpus_passes_are_really_sealed():
-    from kiosk.core import offline_pass
+    from kiosk.core.passes import offline_pass
     sign1 = offline_pass.open_envelope(corpus.kp1_passes(1)[0])
     claims = offline_pass.decode_claims(sign1.payload)
     assert claims.issuer == "CN-DEMO"

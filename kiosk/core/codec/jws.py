@@ -1,0 +1,83 @@
+"""Compact JWS (RFC 7515) as SMART Health Cards use it: three base64url segments, ES256 with raw r||s.
+
+Parsing is strict (no padding, no whitespace, bounded sizes) and typed: every failure is JWS_INVALID. The
+payload is returned still encoded; the caller decides (after the signature holds) how to read it.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
+
+from kiosk.core.outcome.verdicts import Reason, Verdict, VerificationError
+
+MAX_JWS_CHARS = 8192
+MAX_HEADER_CHARS = 512
+_B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class CompactJws:
+    header: Mapping[str, Any]
+    payload: bytes
+    signature: bytes
+    signing_input: bytes
+
+
+def b64url_decode(text: str) -> bytes:
+    if not _B64URL.match(text) or len(text) % 4 == 1:
+        raise ValueError("not base64url")
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def b64url_encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def parse_compact(text: str) -> CompactJws:
+    if len(text) > MAX_JWS_CHARS:
+        raise VerificationError(Verdict.INVALID, Reason.INPUT_TOO_LARGE, f"{len(text)} characters")
+    parts = text.split(".")
+    if len(parts) != 3:
+        raise VerificationError(Verdict.INVALID, Reason.JWS_INVALID, "a compact JWS has three segments")
+    if len(parts[0]) > MAX_HEADER_CHARS:
+        raise VerificationError(Verdict.INVALID, Reason.JWS_INVALID, "header too large")
+    try:
+        header = json.loads(b64url_decode(parts[0]))
+        payload = b64url_decode(parts[1])
+        signature = b64url_decode(parts[2])
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise VerificationError(Verdict.INVALID, Reason.JWS_INVALID, str(exc)) from None
+    if not isinstance(header, Mapping):
+        raise VerificationError(Verdict.INVALID, Reason.JWS_INVALID, "header is not a JSON object")
+    return CompactJws(header, payload, signature, f"{parts[0]}.{parts[1]}".encode("ascii"))
+
+
+def verify_es256(jws: CompactJws, public_key: Any) -> bool:
+    """True when the raw r||s signature holds for this P-256 key."""
+    if not isinstance(public_key, ec.EllipticCurvePublicKey) or len(jws.signature) != 64:
+        return False
+    r = int.from_bytes(jws.signature[:32], "big")
+    s = int.from_bytes(jws.signature[32:], "big")
+    try:
+        public_key.verify(encode_dss_signature(r, s), jws.signing_input, ec.ECDSA(hashes.SHA256()))
+    except InvalidSignature:
+        return False
+    return True
+
+
+def sign_es256(header: Mapping[str, Any], payload: bytes, private_key: Any) -> str:
+    """Make a compact ES256 JWS (used for test fixtures, signed trust lists and the benchmark)."""
+    head = b64url_encode(json.dumps(dict(header), separators=(",", ":")).encode())
+    signing_input = f"{head}.{b64url_encode(payload)}"
+    r, s = decode_dss_signature(private_key.sign(signing_input.encode(), ec.ECDSA(hashes.SHA256())))
+    return f"{signing_input}.{b64url_encode(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"

@@ -1,0 +1,68 @@
+"""UiSettings: what a site configures about the screen, the voice and the staff/admin access.
+
+A plain dataclass with sensible defaults so `KioskWindow()` works out of the box (the demo, the tests). The
+composition root builds one from kiosk.toml; the admin panel changes a copy and hands it back through
+`UiServices.settings_changed` so the app can persist it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.core.outcome.strings import LANGUAGES
+from kiosk.ui.staff.pins import hash_pin
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_ASSETS = REPO_ROOT / "assets"
+# Demo PINs; every site sets its own (docs/ui.md). Fixed salts so the defaults are reproducible.
+DEFAULT_STAFF_PIN = "2468"
+DEFAULT_ADMIN_PIN = "135790"
+
+
+@functools.cache
+def _demo_hash(pin: str, salt: bytes) -> str:
+    return hash_pin(pin, salt)
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    languages: tuple[str, ...] = LANGUAGES  # display/speech order; the first is the primary screen language
+    pixel_pitch_mm: float = 0.179  # 15.6" 1920x1080 panel; never QScreen.physicalDotsPerInch() (fake offscreen)
+    hold_seconds: float = 3.0  # a verdict stays at least this long (and until the card is lifted)
+    card_forgotten_seconds: float = 60.0  # a card left on the reader: clear the screen anyway after this long
+    volume: float = 0.8  # 0..1, the level each new person starts at
+    voice_enabled: bool = True
+    staff_pin_hash: str = field(default_factory=lambda: _demo_hash(DEFAULT_STAFF_PIN, b"kiosk-staff-demo"))
+    admin_pin_hash: str = field(default_factory=lambda: _demo_hash(DEFAULT_ADMIN_PIN, b"kiosk-admin-demo"))
+    admin_max_failures: int = 3
+    admin_lockout_seconds: float = 300.0
+    staff_timeout_seconds: float = 120.0  # staff screens return to idle; warned 20 s ahead, extendable
+    kiosk_mode: bool = False  # full screen, no cursor, no exit without the admin PIN
+    kiosk_id: str = "kiosk-demo"
+    site_name: str = ""
+    assets_dir: Path = DEFAULT_ASSETS
+    screen_size: tuple[int, int] = (1920, 1080)  # the window size when not full screen (and for screenshots)
+    instruction_cap_mm: float = 7.5  # capital H of instructions; target >= 7.33 mm at 600 mm
+    verdict_cap_mm: float = 25.0  # the verdict word, "far larger"
+    target_mm: float = 11.0  # touch targets; target >= 9.53 mm
+    staff_text_scale: float = 1.0  # staff/admin text size (2.0 = 200 %); their screens scroll rather than clip
+
+    def __post_init__(self) -> None:
+        langs = tuple(lang for lang in self.languages if lang in LANGUAGES) or LANGUAGES
+        object.__setattr__(self, "languages", tuple(dict.fromkeys(langs)))
+        object.__setattr__(self, "volume", min(1.0, max(0.0, float(self.volume))))
+        object.__setattr__(self, "hold_seconds", max(0.0, float(self.hold_seconds)))
+        if not self.pixel_pitch_mm or self.pixel_pitch_mm <= 0:
+            object.__setattr__(self, "pixel_pitch_mm", 0.179)
+
+    @property
+    def primary_language(self) -> str:
+        return self.languages[0]
+
+    def mm_to_px(self, mm: float) -> int:
+        return max(1, round(mm / self.pixel_pitch_mm))
+
+    def replace(self, **changes) -> UiSettings:
+        return dataclasses.replace(self, **changes)
