@@ -7,6 +7,7 @@ Threads: FastAPI's event loop parses requests; store work runs in its worker thr
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sync import auth
 from sync.bundle import bundle_signature_valid
-from sync.central import files, registry
+from sync.central import registry
 from sync.central.exports import csv_rows
 from sync.central.ingest import IngestRejected, ingest
 from sync.central.limits import BodySizeLimit
@@ -106,7 +107,7 @@ def _device_api(app: FastAPI, ctx: _Context) -> None:
                                                  304: {"description": "unchanged"}, 404: {"description": "none"}})
     async def download(request: Request, name: str = Path(pattern=FILE_NAME),
                        device_id: str = Depends(device)) -> Response:
-        found = await run(files.read_for_device, device_id, name)
+        found = await run(_read_file, device_id, name)
         if found is None:
             raise HTTPException(404, f"no {name} published")
         etag, body = found
@@ -125,7 +126,9 @@ def _admin_api(app: FastAPI, ctx: _Context) -> None:
     async def publish(request: Request, name: str = Path(pattern=FILE_NAME),
                       site: str | None = Query(default=None, pattern=NAME)) -> Response:
         body = await request.body()
-        etag = await run(files.write_file, name, site, body, registry.utc_text(now()))
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        key = f"{site}/{name}" if site else name
+        await run(_write_file, key, etag, body, registry.utc_text(now()))
         return Response(status_code=204, headers={"ETag": etag})
 
     @app.post("/api/v1/admin/tokens", dependencies=[Depends(admin)], response_model=TokenResponse, status_code=201)
@@ -178,6 +181,21 @@ def import_raw_bundle(tx, raw: dict, now_text: str):
     if not bundle_signature_valid(raw, load_public_key_b64(key_text)):
         raise IngestRejected("bundle signature does not verify with the device's registered key")
     return ingest(tx, device_id, bundle.payload.model_dump()["events"], now_text, "bundle")
+
+
+def _read_file(tx, device_id: str, name: str):
+    site = tx.execute("SELECT site FROM devices WHERE device_id = ?", (device_id,)).fetchone()
+    for key in ([f"{site[0]}/{name}"] if site else []) + [name]:
+        row = tx.execute("SELECT etag, body FROM files WHERE name = ?", (key,)).fetchone()
+        if row:
+            return row
+    return None
+
+
+def _write_file(tx, key: str, etag: str, body: bytes, now_text: str) -> None:
+    tx.execute("INSERT INTO files (name, etag, body, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE "
+               "SET etag = excluded.etag, body = excluded.body, updated_at = excluded.updated_at",
+               (key, etag, body, now_text))
 
 
 async def _authenticate_device(request: Request, store: Store, clock: Callable[[], float]) -> str:

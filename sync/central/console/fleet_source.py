@@ -1,9 +1,10 @@
 """The console's one door to fleet data: kiosks, their heartbeats and alerts, disabling and re-enrolment.
 
-Why: heartbeats, alerts and disabling belong to the fleet service (`sync.central.fleet`); the console only shows
-and triggers them. When that module is present its functions are used; without it the console still lists every
-enrolled kiosk from the device registry with the alerts the registry alone can tell (never seen, stale, chain
-breaks, missing events). Functions take an open Tx; request worker threads call them.
+Why: heartbeats, alerts and disabling belong to the fleet service (`sync.central.fleet.fleet/heartbeats`,
+`registry.disable_device/reenrollment_token`); the console only shows and triggers them. When they are present
+they are used; without them the console still lists every enrolled kiosk from the device registry with the alerts
+the registry alone can tell (silent, chain breaks, missing events). Functions take an open Tx; request worker
+threads call them.
 """
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from typing import Any
 from sync.central import registry
 from sync.central.store import Tx
 
-STALE_AFTER = timedelta(hours=1)  # registry-only fallback: no contact for this long is "stale"
-# Worst first: the order of the fleet page ("newest problems first" within one severity).
-SEVERITY = ("disabled", "silent", "chain", "blind", "clock", "trust_stale", "stale", "paused", "gaps", "backlog")
+SILENT_AFTER = timedelta(minutes=15)  # registry-only fallback: three missed 5-minute syncs (the fleet service's rule)
+# Worst first: the order of the fleet page ("newest problems first" within one severity). The fleet service's
+# alert codes (disabled, silent, stale_trust, clock, device_fault, paused, demo_trust, disk) and the registry's.
+SEVERITY = ("disabled", "silent", "chain", "device_fault", "stale_trust", "clock", "demo_trust", "paused", "disk",
+            "gaps")
 
 
 class FleetUnavailable(Exception):
@@ -34,26 +37,42 @@ def kiosks(tx: Tx, now: datetime) -> list[dict[str, Any]]:
     """Every enrolled kiosk as a dict: device_id, site, enrolled_at, last_seen, events, missing, chain_flags,
     alerts (list of codes), disabled, and heartbeat fields when known (trust_version, status_version, ages,
     clock_offset_s, devices, paused, backlog)."""
-    rows = {d["device_id"]: {**d, "alerts": [], "disabled": False} for d in registry.list_devices(tx)}
     fleet = _fleet_module()
     if fleet is not None and hasattr(fleet, "fleet"):
-        for item in fleet.fleet(tx, now):
-            row = rows.setdefault(item["device_id"], {"alerts": [], "disabled": False})
-            row.update({k: v for k, v in item.items() if k != "alerts"})
-            row["alerts"] = list(dict.fromkeys([*row["alerts"], *item.get("alerts", [])]))
-    for row in rows.values():
-        row["alerts"] = _registry_alerts(row, now) + [a for a in row["alerts"] if a not in _registry_alerts(row, now)]
-    return sorted(rows.values(), key=_problem_order)
+        rows = [_from_fleet(item) for item in fleet.fleet(tx, now)]
+    else:
+        rows = [{**d, "alerts": []} for d in registry.list_devices(tx)]
+    for row in rows:
+        row["disabled"] = bool(row.get("disabled_at"))
+        row["alerts"] = _ordered(set(row["alerts"]) | set(_registry_alerts(row, now)))
+    return sorted(rows, key=_problem_order)
+
+
+def _from_fleet(item: dict[str, Any]) -> dict[str, Any]:
+    """The fleet service's view, with the few names the console's pages show."""
+    devices = item.get("devices") or []
+    return {**item, "alerts": list(item.get("alerts", [])), "status_version": item.get("status_list_version"),
+            "trust_age": _age(item.get("trust_age_s")), "status_age": _age(item.get("status_list_age_s")),
+            "devices_text": ", ".join(f"{d.get('name', d.get('kind', '?'))}{'' if d.get('ok', True) else ' ✗'}"
+                                      for d in devices if isinstance(d, dict))}
+
+
+def _age(seconds: Any) -> str:
+    if not isinstance(seconds, (int, float)):
+        return ""
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min"
+    if seconds < 172800:
+        return f"{seconds / 3600:.0f} h"
+    return f"{seconds / 86400:.0f} d"
 
 
 def _registry_alerts(row: dict[str, Any], now: datetime) -> list[str]:
     alerts = []
     if row.get("disabled"):
         alerts.append("disabled")
-    if not row.get("last_seen"):
+    if not row.get("last_seen") or row["last_seen"] < registry.utc_text(now - SILENT_AFTER):
         alerts.append("silent")
-    elif row["last_seen"] < registry.utc_text(now - STALE_AFTER):
-        alerts.append("stale")
     if row.get("chain_flags"):
         alerts.append("chain")
     if row.get("missing"):
@@ -61,7 +80,12 @@ def _registry_alerts(row: dict[str, Any], now: datetime) -> list[str]:
     return alerts
 
 
+def _ordered(alerts: set[str]) -> list[str]:
+    return sorted(alerts, key=lambda a: (SEVERITY.index(a) if a in SEVERITY else len(SEVERITY), a))
+
+
 def _problem_order(row: dict[str, Any]) -> tuple:
+    """Worst alert first, then the most recently seen (the newest problem), then by id."""
     ranks = [SEVERITY.index(a) if a in SEVERITY else len(SEVERITY) for a in row["alerts"]]
     worst = min(ranks) if ranks else len(SEVERITY) + 1
     seen = row.get("last_seen") or ""
@@ -93,20 +117,18 @@ def checks_per_hour(tx: Tx, device_id: str, since: datetime) -> list[tuple[str, 
 
 
 def can_disable() -> bool:
-    fleet = _fleet_module()
-    return fleet is not None and hasattr(fleet, "disable_device")
+    return hasattr(registry, "disable_device")
 
 
 def disable(tx: Tx, device_id: str, now: datetime, by: str) -> None:
-    fleet = _fleet_module()
-    if fleet is None or not hasattr(fleet, "disable_device"):
+    if not can_disable():
         raise FleetUnavailable("disabling kiosks needs the fleet service")
-    fleet.disable_device(tx, device_id, now)
+    registry.disable_device(tx, device_id, now, f"disabled in the console by {by}")
 
 
 def reenrol_token(tx: Tx, device_id: str, site: str, now: datetime) -> str:
-    """A one-time token with which this kiosk (or its replacement) enrols again at its site."""
-    fleet = _fleet_module()
-    if fleet is not None and hasattr(fleet, "reenrol_token"):
-        return fleet.reenrol_token(tx, device_id, now)
+    """A one-time token with which this kiosk enrols again (a new key; lifts its disabling). Without the fleet
+    service: a plain token for its site (a replacement kiosk under a new id)."""
+    if hasattr(registry, "reenrollment_token"):
+        return registry.reenrollment_token(tx, device_id, now)[0]
     return registry.create_enrollment_token(tx, site, now, timedelta(hours=24))

@@ -12,10 +12,12 @@ from datetime import timedelta
 
 from fastapi import Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
-from sync.central import audit, files, registry
+from sync.central import audit, registry
 from sync.central.accounts import User
 from sync.central.console import preview as previews
+from sync.central.console import publications
 from sync.central.console.web import SECURITY_HEADERS, Console
 from sync.central.models import NAME
 
@@ -31,7 +33,7 @@ def add_routes(app: FastAPI, console: Console) -> None:
     async def page(request: Request, **extra):
         def gather(tx):
             sites = [r[0] for r in tx.execute("SELECT DISTINCT site FROM devices ORDER BY site").fetchall()]
-            return files.published(tx), sites
+            return publications.published(tx), sites
         published, sites = await ctx.run(gather)
         return console.render(request, "publish.html", published=published, sites=sites, **extra)
 
@@ -46,11 +48,13 @@ def add_routes(app: FastAPI, console: Console) -> None:
         if len(body) > MAX_UPLOAD:
             return await page(request, error=f"over {MAX_UPLOAD // (1024 * 1024)} MiB")
         now = ctx.now()
-        published = await ctx.run(files.read_global, "trust-bundle")
+        published = await ctx.run(publications.read_global, "trust-bundle")
         try:
             shown = previews.inspect(body, published)
         except previews.PreviewError as exc:
             return await page(request, error=str(exc))
+        refusal = await run_in_threadpool(publications.dry_run, ctx.store, shown.kind, body, site or None,
+                                          getattr(ctx, "roots", ()), now)
         draft_id = secrets.token_urlsafe(18)
 
         def save(tx):
@@ -62,7 +66,7 @@ def add_routes(app: FastAPI, console: Console) -> None:
                          f"version {shown.version} sha256 {shown.sha256[:16]}")
         await ctx.run(save)
         return console.render(request, "preview.html", p=shown, site=site, draft_id=draft_id,
-                              filename=(upload.filename or "")[:120])
+                              filename=(upload.filename or "")[:120], refusal=refusal)
 
     @app.post("/publish/confirm", include_in_schema=False)
     async def confirm(request: Request, user: User = Depends(acting_admin),
@@ -78,11 +82,14 @@ def add_routes(app: FastAPI, console: Console) -> None:
             tx.execute("DELETE FROM publish_drafts WHERE draft_id = ?", (draft_id,))
             if action != "publish":
                 return ""
-            etag = files.write_file(tx, name, site, body, registry.utc_text(now))
-            audit.record(tx, now, user.name, _address(request), "publish", _target(name, site or ""),
-                         f"etag {etag} {len(body)} bytes")
+            summary = publications.publish(tx, name, body, site, getattr(ctx, "roots", ()), now)
+            audit.record(tx, now, user.name, _address(request), "publish", _target(name, site or ""), summary)
             return _target(name, site or "")
-        done = await ctx.run(work)
+        try:
+            done = await ctx.run(work)
+        except publications.PublicationRefused as exc:
+            await console.audit(request, user, "publish_refused", draft_id[:8], str(exc))
+            return await page(request, refused=str(exc))
         if done is None:
             return await page(request, error_key="draft_gone")
         return RedirectResponse("/publish" + (f"?done={done}" if done else ""), status_code=303,
