@@ -22,6 +22,10 @@ SEVERITY = ("disabled", "silent", "chain", "device_fault", "stale_trust", "clock
             "gaps")
 
 
+_SHOWN = ("site", "enrolled_at", "last_seen", "disabled_at", "trust_version", "trust_age", "status_version",
+          "status_age", "clock_offset_s", "devices_text", "paused", "backlog", "events", "missing", "chain_flags")
+
+
 class FleetUnavailable(Exception):
     """The fleet service is not part of this build (the action cannot be done here)."""
 
@@ -43,6 +47,8 @@ def kiosks(tx: Tx, now: datetime) -> list[dict[str, Any]]:
     else:
         rows = [{**d, "alerts": []} for d in registry.list_devices(tx)]
     for row in rows:
+        for key in _SHOWN:
+            row.setdefault(key, None)
         row["disabled"] = bool(row.get("disabled_at"))
         row["alerts"] = _ordered(set(row["alerts"]) | set(_registry_alerts(row, now)))
     return sorted(rows, key=_problem_order)
