@@ -99,6 +99,12 @@ def test_every_page_has_labelled_fields_and_aa_contrast(seeded, browser, lang):
         if low:
             problems[(path, "contrast")] = low
     assert not problems
+    # and the checks do find faults: a grey-on-white line and an unnamed field, added to the page, are reported
+    browser.execute_script("const p = document.createElement('p'); p.textContent = 'faint text here'; "
+                           "p.style.color = '#aaaaaa'; document.querySelector('main').append(p); "
+                           "document.querySelector('main').append(document.createElement('input'));")
+    assert any("faint text here" in line for line in browser.execute_script(LOW_CONTRAST)[1])
+    assert len(browser.execute_script(UNLABELLED)) == 1
 
 
 def _focused(browser):

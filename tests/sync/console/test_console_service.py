@@ -42,7 +42,7 @@ def service(db_url):
 
 
 def client_for(app, name: str | None = None, base: str = BASE) -> TestClient:
-    client = TestClient(app, base_url=base, follow_redirects=False)
+    client = TestClient(app, base_url=base, follow_redirects=False, headers={"Accept-Language": "en"})
     if name:
         r = client.post("/login", data={"username": name, "password": PASSWORD}, headers={"Origin": base})
         assert r.status_code == 303, r.text
