@@ -23,14 +23,17 @@ def colour_for(key: str, keys: list[str]) -> str:
     return OTHER_COLOURS[others.index(key) % len(OTHER_COLOURS)] if key in others else OTHER_COLOURS[0]
 
 
-def _nice_max(value: int) -> int:
-    if value <= 5:
-        return max(value, 1)
-    step = 10 ** (len(str(value)) - 1)
-    for m in (1, 2, 2.5, 5, 10):
-        if value <= m * step:
-            return int(m * step)
-    return value
+def _scale(value: int) -> tuple[int, int]:
+    """(top, tick): a whole tick of 1, 2, 2.5 or 5 times a power of ten, at most five ticks up to the tallest bar."""
+    value = max(int(value), 1)
+    power = 1
+    while True:
+        for m in (1, 2, 2.5, 5):
+            tick = m * power
+            if tick == int(tick) and value / tick <= 5:
+                tick = int(tick)
+                return tick * -(-value // tick), tick
+        power *= 10
 
 
 def stacked_bars(rows: list[tuple[str, str, int]], keys: list[str], title: str, labels: dict[str, str],
@@ -40,16 +43,15 @@ def stacked_bars(rows: list[tuple[str, str, int]], keys: list[str], title: str, 
     for bucket, key, count in rows:
         buckets[bucket][key] = buckets[bucket].get(key, 0) + count
     names = list(buckets)
-    top = _nice_max(max((sum(v.values()) for v in buckets.values()), default=0))
+    top, tick = _scale(max((sum(v.values()) for v in buckets.values()), default=0))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(names), 1)
     bar = max(slot * 0.8, 1.0)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
            f'aria-labelledby="{chart_id}-title" class="chart" id="{chart_id}">',
            f'<title id="{chart_id}-title">{escape(title)}</title>']
-    for i in range(5):  # grid and axis labels
-        value = top * i / 4
-        y = TOP + plot_h - plot_h * i / 4
+    for value in range(0, top + 1, tick):  # grid and axis labels
+        y = TOP + plot_h - plot_h * value / top
         out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
         out.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" class="axis">{_short(value)}</text>')
     every = max(1, len(names) // 12)
