@@ -103,6 +103,9 @@ def generate(store: Store, now: datetime, kiosks: int, events: int) -> None:
         tx.execute("INSERT INTO check_counts (day, hour, site, outcome, verdict, n) "
                    "SELECT day, CAST(SUBSTR(utc, 12, 2) AS BIGINT), site, outcome, verdict, COUNT(*) FROM events "
                    "GROUP BY day, CAST(SUBSTR(utc, 12, 2) AS BIGINT), site, outcome, verdict")
+        tx.execute("DELETE FROM check_counts_daily")
+        tx.execute("INSERT INTO check_counts_daily (day, site, outcome, verdict, n) "
+                   "SELECT day, site, outcome, verdict, SUM(n) FROM check_counts GROUP BY day, site, outcome, verdict")
     with store.tx() as tx:
         tx.execute("ANALYZE")
 
@@ -146,7 +149,7 @@ def measure(base_url: str, store: Store, now: datetime, repeat: int) -> None:
                 tx.execute(text, params).fetchall()
         return run
 
-    rollup = ("SELECT day, outcome, SUM(n) FROM check_counts WHERE day >= ? AND day <= ? GROUP BY day, outcome")
+    rollup = "SELECT day, outcome, SUM(n) FROM check_counts_daily WHERE day >= ? AND day <= ? GROUP BY day, outcome"
     raw = "SELECT day, outcome, COUNT(*) FROM events WHERE day >= ? AND day <= ? GROUP BY day, outcome"
     page("/")()  # warm up (template compile, connection pool)
     _report("fleet page (/ , all kiosks)", _timed(page("/"), repeat),

@@ -51,9 +51,14 @@ _V2 = [
     """CREATE TABLE IF NOT EXISTS check_counts (
         day TEXT NOT NULL, hour BIGINT NOT NULL, site TEXT NOT NULL, outcome TEXT NOT NULL, verdict TEXT NOT NULL,
         n BIGINT NOT NULL, PRIMARY KEY (day, hour, site, outcome, verdict))""",
+    """CREATE TABLE IF NOT EXISTS check_counts_daily (
+        day TEXT NOT NULL, site TEXT NOT NULL, outcome TEXT NOT NULL, verdict TEXT NOT NULL, n BIGINT NOT NULL,
+        PRIMARY KEY (day, site, outcome, verdict))""",
     """INSERT INTO check_counts (day, hour, site, outcome, verdict, n)
         SELECT day, CAST(SUBSTR(utc, 12, 2) AS {int}), site, outcome, verdict, COUNT(*) FROM events
         GROUP BY day, CAST(SUBSTR(utc, 12, 2) AS {int}), site, outcome, verdict""",
+    """INSERT INTO check_counts_daily (day, site, outcome, verdict, n)
+        SELECT day, site, outcome, verdict, SUM(n) FROM check_counts GROUP BY day, site, outcome, verdict""",
 ]
 
 MIGRATIONS: tuple[list[str], ...] = (_V1, _V2)

@@ -107,11 +107,31 @@ def kiosk(tx: Tx, device_id: str, now: datetime) -> dict[str, Any] | None:
     return next((k for k in kiosks(tx, now) if k["device_id"] == device_id), None)
 
 
+# What the kiosk page shows of each heartbeat: (field of the fleet service's report, word key for its header).
+HEARTBEAT_COLUMNS = (("received_at", "time"), ("clock_offset_s", "clock_offset"), ("software_version", "version"),
+                     ("trust_version", "trust_version"), ("status_list_version", "status_version"),
+                     ("paused", "paused"), ("backlog", "backlog"), ("devices", "devices_col"),
+                     ("last_error", "detail"))
+
+
 def heartbeats(tx: Tx, device_id: str, since: datetime) -> list[dict[str, Any]]:
+    """Newest first, each reduced to HEARTBEAT_COLUMNS as display text."""
     fleet = _fleet_module()
     if fleet is None or not hasattr(fleet, "heartbeats"):
         return []
-    return list(fleet.heartbeats(tx, device_id, since))
+    rows = []
+    for beat in reversed(list(fleet.heartbeats(tx, device_id, since))):
+        row = {}
+        for key, _ in HEARTBEAT_COLUMNS:
+            value = beat.get(key)
+            if key == "devices" and isinstance(value, list):
+                value = ", ".join(f"{d.get('name', d.get('kind', '?'))}{'' if d.get('ok', True) else ' ✗'}"
+                                  for d in value if isinstance(d, dict))
+            elif key == "received_at" and isinstance(value, str):
+                value = value[:19].replace("T", " ")
+            row[key] = value
+        rows.append(row)
+    return rows
 
 
 def checks_per_hour(tx: Tx, device_id: str, since: datetime) -> list[tuple[str, str, int]]:

@@ -51,11 +51,12 @@ def add_routes(app: FastAPI, console: Console) -> None:
                     registry.chain_flags(tx, device_id))
         found = await ctx.run(gather)
         if found is None:
-            return console.render(request, "message.html", status=404, heading="not_found", text="", )
+            return console.render(request, "message.html", status=404, heading="not_found", text=device_id)
         row, beats, hourly, flags = found
         t = _labels(console, request)
         chart = charts.stacked_bars(hourly, ["PASS", "STOP", "SEE_STAFF"], t["title"], t["outcomes"], "hourly")
         return console.render(request, "kiosk.html", k=row, heartbeats=beats, chart=chart if hourly else "",
+                              heartbeat_columns=fleet_source.HEARTBEAT_COLUMNS,
                               flags=flags, can_disable=fleet_source.can_disable(), **extra)
 
     @app.post("/kiosks/{device_id}/disable", include_in_schema=False)

@@ -148,7 +148,11 @@ def test_counts_roll_up_at_ingest_by_hour_site_outcome_and_verdict(service, tmp_
                             "ORDER BY 1, 2, 3").fetchall()
         rolled = tx.execute("SELECT site, outcome, verdict, SUM(n) FROM check_counts GROUP BY site, outcome, verdict "
                             "ORDER BY 1, 2, 3").fetchall()
-        assert [tuple(r[:3]) + (int(r[3]),) for r in rolled] == [tuple(r[:3]) + (int(r[3]),) for r in events]
+        daily = tx.execute("SELECT site, outcome, verdict, SUM(n) FROM check_counts_daily "
+                           "GROUP BY site, outcome, verdict ORDER BY 1, 2, 3").fetchall()
+        expected = [tuple(r[:3]) + (int(r[3]),) for r in events]
+        assert [tuple(r[:3]) + (int(r[3]),) for r in rolled] == expected
+        assert [tuple(r[:3]) + (int(r[3]),) for r in daily] == expected
         hourly = checkstats.series(tx, checkstats.CountFilter("2026-11-23", "2026-11-23", site="north", hourly=True))
     assert {b for b, _, _ in hourly} == {"2026-11-23 09:00", "2026-11-23 10:00", "2026-11-23 11:00"}
     assert sum(c for _, k, c in hourly if k == "STOP") == 3 and sum(c for _, _, c in hourly) == 30
@@ -157,17 +161,24 @@ def test_counts_roll_up_at_ingest_by_hour_site_outcome_and_verdict(service, tmp_
     assert text.splitlines() == ["day,hour,site,outcome,verdict,count", "2026-11-23,12,east,STOP,EXPIRED,2"]
 
 
+def _console_migration() -> int:
+    from sync.central.schema import MIGRATIONS
+    return next(i + 1 for i, steps in enumerate(MIGRATIONS) if any("check_counts" in step for step in steps))
+
+
 def test_the_migration_backfills_counts_of_events_stored_before_it(db_url, tmp_path):
     store = Store(db_url)
     now = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
     seed_kiosk(store, tmp_path, "gate-1", "north", spread(now, 2, 5), now)
     with store.tx() as tx:  # as if the events had arrived before the console's migration
-        tx.execute("DELETE FROM check_counts")
-        tx.execute("DELETE FROM schema_version WHERE version > 1")
+        tx.execute("DROP TABLE check_counts")
+        tx.execute("DROP TABLE check_counts_daily")
+        tx.execute("DELETE FROM schema_version WHERE version >= ?", (_console_migration(),))
     store.close()
     store = Store(db_url)  # migrates again: the counts come back from the events
     with store.tx() as tx:
         assert int(tx.execute("SELECT SUM(n) FROM check_counts").fetchone()[0]) == 10
+        assert int(tx.execute("SELECT SUM(n) FROM check_counts_daily").fetchone()[0]) == 10
     store.close()
 
 
