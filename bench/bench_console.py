@@ -106,8 +106,22 @@ def generate(store: Store, now: datetime, kiosks: int, events: int) -> None:
         tx.execute("DELETE FROM check_counts_daily")
         tx.execute("INSERT INTO check_counts_daily (day, site, outcome, verdict, n) "
                    "SELECT day, site, outcome, verdict, SUM(n) FROM check_counts GROUP BY day, site, outcome, verdict")
+    _heartbeats(store, now, kiosks)
     with store.tx() as tx:
         tx.execute("ANALYZE")
+
+
+def _heartbeats(store: Store, now: datetime, kiosks: int) -> None:
+    """Two heartbeats per kiosk (with the fleet service): some paused, mis-clocked, blind or behind on trust data."""
+    from tests.sync.console.consolekit import heartbeat
+    for i in range(kiosks):
+        device = f"kiosk-{i:03d}"
+        last = now - timedelta(minutes=2) if i % 25 else now - timedelta(hours=6 + i % 48)
+        down = [{"name": "reader", "ok": True, "detail": ""}, {"name": "scanner", "ok": i % 60 != 7, "detail": ""}]
+        for at in (last - timedelta(minutes=30), last):
+            if not heartbeat(store, device, at, clock_offset_s=120 if i % 40 == 5 else 0.4, paused=i % 50 == 3,
+                             trust_fresh=i % 45 != 11, backlog=i % 7, devices=down):
+                return
 
 
 def _timed(fn, repeat: int) -> list[float]:

@@ -30,6 +30,10 @@ class FleetUnavailable(Exception):
     """The fleet service is not part of this build (the action cannot be done here)."""
 
 
+class NoSuchKiosk(Exception):
+    """No enrolled kiosk has this id."""
+
+
 def _fleet_module() -> Any | None:
     try:
         return importlib.import_module("sync.central.fleet")
@@ -46,12 +50,16 @@ def kiosks(tx: Tx, now: datetime) -> list[dict[str, Any]]:
         rows = [_from_fleet(item) for item in fleet.fleet(tx, now)]
     else:
         rows = [{**d, "alerts": []} for d in registry.list_devices(tx)]
+    silent_before = registry.utc_text(now - SILENT_AFTER)
     for row in rows:
         for key in _SHOWN:
             row.setdefault(key, None)
         row["disabled"] = bool(row.get("disabled_at"))
-        row["alerts"] = _ordered(set(row["alerts"]) | set(_registry_alerts(row, now)))
-    return sorted(rows, key=_problem_order)
+        row["alerts"] = _ordered(set(row["alerts"]) | set(_registry_alerts(row, silent_before)))
+    rows.sort(key=lambda r: (r.get("device_id", "")))
+    rows.sort(key=lambda r: r.get("last_seen") or "", reverse=True)  # newest first within one severity
+    rows.sort(key=_worst)  # stable: worst alert first
+    return rows
 
 
 def _from_fleet(item: dict[str, Any]) -> dict[str, Any]:
@@ -73,11 +81,11 @@ def _age(seconds: Any) -> str:
     return f"{seconds / 86400:.0f} d"
 
 
-def _registry_alerts(row: dict[str, Any], now: datetime) -> list[str]:
+def _registry_alerts(row: dict[str, Any], silent_before: str) -> list[str]:
     alerts = []
     if row.get("disabled"):
         alerts.append("disabled")
-    if not row.get("last_seen") or row["last_seen"] < registry.utc_text(now - SILENT_AFTER):
+    if not row.get("last_seen") or row["last_seen"] < silent_before:
         alerts.append("silent")
     if row.get("chain_flags"):
         alerts.append("chain")
@@ -86,21 +94,15 @@ def _registry_alerts(row: dict[str, Any], now: datetime) -> list[str]:
     return alerts
 
 
+_RANK = {alert: rank for rank, alert in enumerate(SEVERITY)}
+
+
 def _ordered(alerts: set[str]) -> list[str]:
-    return sorted(alerts, key=lambda a: (SEVERITY.index(a) if a in SEVERITY else len(SEVERITY), a))
+    return sorted(alerts, key=lambda a: (_RANK.get(a, len(SEVERITY)), a))
 
 
-def _problem_order(row: dict[str, Any]) -> tuple:
-    """Worst alert first, then the most recently seen (the newest problem), then by id."""
-    ranks = [SEVERITY.index(a) if a in SEVERITY else len(SEVERITY) for a in row["alerts"]]
-    worst = min(ranks) if ranks else len(SEVERITY) + 1
-    seen = row.get("last_seen") or ""
-    return (worst, _invert(seen), row.get("device_id", ""))
-
-
-def _invert(text: str) -> str:
-    """Newest first within one severity: sort by the complement of the time text."""
-    return "".join(chr(0x10FFFF - ord(ch)) for ch in text)
+def _worst(row: dict[str, Any]) -> int:
+    return min((_RANK.get(a, len(SEVERITY)) for a in row["alerts"]), default=len(SEVERITY) + 1)
 
 
 def kiosk(tx: Tx, device_id: str, now: datetime) -> dict[str, Any] | None:
@@ -142,6 +144,11 @@ def checks_per_hour(tx: Tx, device_id: str, since: datetime) -> list[tuple[str, 
     return [(f"{r[0][:10]} {r[0][11:13]}:00", r[1], int(r[2])) for r in rows]
 
 
+def has_heartbeats() -> bool:
+    fleet = _fleet_module()
+    return fleet is not None and hasattr(fleet, "heartbeats")
+
+
 def can_disable() -> bool:
     return hasattr(registry, "disable_device")
 
@@ -149,7 +156,10 @@ def can_disable() -> bool:
 def disable(tx: Tx, device_id: str, now: datetime, by: str) -> None:
     if not can_disable():
         raise FleetUnavailable("disabling kiosks needs the fleet service")
-    registry.disable_device(tx, device_id, now, f"disabled in the console by {by}")
+    try:
+        registry.disable_device(tx, device_id, now, f"disabled in the console by {by}")
+    except getattr(registry, "UnknownDevice", LookupError) as exc:
+        raise NoSuchKiosk(device_id) from exc
 
 
 def reenrol_token(tx: Tx, device_id: str, site: str, now: datetime) -> str:

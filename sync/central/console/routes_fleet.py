@@ -71,6 +71,8 @@ def add_routes(app: FastAPI, console: Console) -> None:
             await ctx.run(work)
         except fleet_source.FleetUnavailable:
             return await _kiosk_page(request, device_id, error="fleet_unavailable")
+        except fleet_source.NoSuchKiosk:
+            return console.render(request, "message.html", status=404, heading="not_found", text=device_id)
         return RedirectResponse(f"/kiosks/{device_id}?done=disabled", status_code=303, headers=SECURITY_HEADERS)
 
     @app.post("/kiosks/{device_id}/reenrol", include_in_schema=False)

@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.core.outcome.verdicts import Outcome, Verdict
 from tests.sync.console.consolekit import (NO_CHROMIUM, ConsoleServer, TrustMaterial, add_user, app_kwargs_with_roots,
-                                           find_chromium, seed_kiosk, spread, start_browser)
+                                           find_chromium, heartbeat, seed_kiosk, spread, start_browser)
 
 
 def pytest_report_header(config):
@@ -34,6 +34,11 @@ def seeded(tmp_path):
     seed_kiosk(store, tmp_path, "gate-east", "east", spread(now, 10, 3) + [(now - timedelta(minutes=5), Outcome.STOP,
                                                                             Verdict.EXPIRED)], now)
     seed_kiosk(store, tmp_path, "gate-new", "east", [], None)
+    # heartbeats (with the fleet service): gate-ok healthy; gate-east paused, its clock 5 minutes fast, scanner down
+    heartbeat(store, "gate-ok", now - timedelta(minutes=1))
+    heartbeat(store, "gate-east", now - timedelta(minutes=20), backlog=12)
+    heartbeat(store, "gate-east", now - timedelta(minutes=1), clock_offset_s=300, paused=True, backlog=40,
+              devices=[{"name": "reader", "ok": True, "detail": ""}, {"name": "scanner", "ok": False, "detail": "gone"}])
     server.start()
     yield SimpleNamespace(url=server.url, store=store, now=now, material=material, folder=tmp_path, server=server)
     server.stop()

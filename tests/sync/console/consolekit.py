@@ -206,3 +206,19 @@ def app_kwargs_with_roots(material: TrustMaterial) -> dict:
 
     from sync.central.app import create_app
     return {"roots": material.roots()} if "roots" in inspect.signature(create_app).parameters else {}
+
+
+def heartbeat(store: Store, device_id: str, received: datetime, clock_offset_s: float = 0.0, **fields) -> bool:
+    """Record a heartbeat as the fleet service would receive it; False when this build has no fleet service."""
+    try:
+        from sync.central import fleet
+    except ImportError:
+        return False
+    beat = {"kiosk_utc": registry.utc_text(received + timedelta(seconds=clock_offset_s)), "software_version": "0.1.0",
+            "trust_version": 5, "trust_age_s": 3600, "trust_fresh": True, "status_list_version": 9,
+            "status_list_age_s": 1800, "demo_trust": False, "paused": False, "backlog": 0, "last_error": "",
+            "devices": [{"name": "reader", "ok": True, "detail": ""}, {"name": "scanner", "ok": True, "detail": ""}],
+            "disk_free_bytes": 10 ** 10, "disk_log_bytes": 10 ** 6, "disk_budget_bytes": 10 ** 9, **fields}
+    with store.tx() as tx:
+        fleet.record_heartbeat(tx, device_id, beat, received)
+    return True

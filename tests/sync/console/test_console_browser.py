@@ -63,6 +63,19 @@ def test_fleet_shows_the_stale_kiosk_first_with_its_alert_and_filters(seeded, br
     assert shown == {"gate-east", "gate-new"}
 
 
+def test_fleet_shows_heartbeat_alerts_and_the_kiosk_its_history(seeded, browser):
+    if not fleet_source.has_heartbeats():
+        pytest.skip("this build has no fleet service (sync.central.fleet): heartbeats arrive with it")
+    sign_in(browser, seeded.url, "vera")
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "table.fleet tbody tr")
+               if r.find_element(By.CSS_SELECTOR, "th").text == "gate-east")
+    assert {"paused", "clock", "blind (device fault)"} <= {b.text for b in row.find_elements(By.CSS_SELECTOR, ".badge")}
+    assert "+300 s" in row.text and "scanner ✗" in row.text
+    navigates(browser, browser.find_element(By.LINK_TEXT, "gate-east"))
+    history = browser.find_elements(By.CSS_SELECTOR, "#heartbeats tbody tr")
+    assert len(history) == 2 and "40" in history[0].text  # newest first
+
+
 def test_kiosk_page_shows_checks_per_hour(seeded, browser):
     sign_in(browser, seeded.url, "vera")
     navigates(browser, browser.find_element(By.LINK_TEXT, "gate-ok"))
