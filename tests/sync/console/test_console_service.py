@@ -216,3 +216,18 @@ def test_user_command_reads_the_password_from_stdin(db_url):
         actions = [(e["action"], e["target"], e["address"]) for e in audit.entries(tx)]
     store.close()
     assert ("user_add", "chen", "local") in actions and ("user_disable", "chen", "local") in actions
+
+
+def test_the_admin_api_is_audited_too(service):
+    app, store, _ = service
+    from sync.central import registry
+    with store.tx() as tx:
+        credential = registry.create_admin_credential(tx, datetime.now(timezone.utc))
+    api = TestClient(app, base_url=BASE, headers={"Authorization": f"Bearer {credential}"})
+    assert api.post("/api/v1/admin/tokens", json={"site": "north", "valid_hours": 2}).status_code == 201
+    assert api.get("/api/v1/admin/devices").status_code == 200  # reading is not an action
+    assert TestClient(app, base_url=BASE).post("/api/v1/admin/tokens", json={"site": "x"}).status_code == 401
+    with store.tx() as tx:
+        rows = [e for e in audit.entries(tx) if e["actor"].startswith("api:")]
+    assert [(r["action"], r["target"]) for r in rows] == [("api_tokens_post", "/api/v1/admin/tokens")]
+    assert credential not in rows[0]["actor"] and len(rows[0]["actor"]) == 16
