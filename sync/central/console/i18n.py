@@ -146,6 +146,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "signote_root": ("根密钥签名由各设备核对。", "Kiosks check the root signature."),
     "signote_no-bundle": ("尚未发布信任包，无法核对。", "No trust bundle published to check it against."),
     "signote_bundle": ("已用已发布的信任包核对。", "Checked against the published trust bundle."),
+    "signote_digest": ("记录与签名头中的摘要不符。", "The records do not match the digest the header signs."),
     "signote_settings": ("设置文件无签名。", "Settings files are not signed."),
     "issued_at": ("签发时间", "Issued"),
     "expires_at": ("失效时间", "Expires"),

@@ -107,6 +107,8 @@ def _status_list(body: bytes, digest: str, published_bundle: bytes | None) -> Pr
     if kind == sl.KIND_DELTA:
         p.facts += [("base_version", h.get(sl.H_BASE)), ("result_count", h.get(sl.H_RESULT_COUNT))]
     p.signature, p.signature_note = _check_status_signature(body, published_bundle)
+    if h.get(sl.H_DIGEST) != hashlib.sha256(records).digest() or h.get(sl.H_COUNT) != p.entries["records"]:
+        p.signature, p.signature_note = "invalid", "digest"  # the records are not the ones the header signed
     return p
 
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.responses import RedirectResponse
 
-from sync.central import registry
+from sync.central import audit, registry
 from sync.central.accounts import User
 from sync.central.console import charts, fleet_source
 from sync.central.console.web import SECURITY_HEADERS, Console
@@ -65,7 +65,6 @@ def add_routes(app: FastAPI, console: Console) -> None:
 
         def work(tx):
             fleet_source.disable(tx, device_id, now, user.name)
-            from sync.central import audit
             audit.record(tx, now, user.name, _address(request), "kiosk_disable", device_id)
         try:
             await ctx.run(work)
@@ -84,7 +83,6 @@ def add_routes(app: FastAPI, console: Console) -> None:
             if row is None:
                 return None
             token = fleet_source.reenrol_token(tx, device_id, row[0], now)
-            from sync.central import audit
             audit.record(tx, now, user.name, _address(request), "kiosk_reenrol_token", device_id, f"site {row[0]}")
             return token
         token = await ctx.run(work)
