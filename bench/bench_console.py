@@ -95,8 +95,9 @@ def generate(store: Store, now: datetime, kiosks: int, events: int) -> None:
             "CASE WHEN mod(s, 20) IN (7, 13) THEN 'STOP' WHEN mod(s, 10) = 9 THEN 'SEE_STAFF' ELSE 'PASS' END, "
             "'card', 'ID_CARD', '', 3, '', '', '', '', ?, ?, ?, 'bench' "
             "FROM generate_series(0, ? - 1) AS d, generate_series(1, ?) AS s, "
-            "LATERAL (SELECT ?::timestamptz AT TIME ZONE 'UTC' + (s::float8 * ? / ?) * interval '1 second' AS ts) t",
-            ("0" * 64, "0" * 64, utc_text(now), kiosks, per, start.isoformat(), SPAN_DAYS * 86400.0, per))
+            "LATERAL (SELECT ?::timestamptz AT TIME ZONE 'UTC' + ((s - 1 + d::float8 / ?) * ? / ?) * interval '1 second'"
+            " AS ts) t",  # each kiosk's checks evenly spaced, the kiosks staggered between them
+            ("0" * 64, "0" * 64, utc_text(now), kiosks, per, start.isoformat(), kiosks, SPAN_DAYS * 86400.0, per))
         tx.execute("ALTER TABLE events ADD PRIMARY KEY (device_id, seq)")
         tx.execute("CREATE INDEX IF NOT EXISTS events_day ON events (day, site, verdict)")
         tx.execute("DELETE FROM check_counts")

@@ -10,7 +10,7 @@ from collections import defaultdict
 from html import escape
 
 WIDTH, HEIGHT = 960, 320
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 56
+LEFT, RIGHT, TOP, BOTTOM = 64, 40, 16, 56
 # Each key's colour (fill) on white; all at least 4.5:1 against white so they also serve as text colours.
 PALETTE = {"PASS": "#1a7f37", "STOP": "#b42318", "SEE_STAFF": "#8a5a00"}
 OTHER_COLOURS = ("#1d4ed8", "#6d28d9", "#0f766e", "#9d174d", "#4b5563", "#7c2d12", "#155e75", "#3f6212")
