@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="import signed log bundles written by `kiosk export`")
     imp.add_argument("files", nargs="+")
     imp.set_defaults(handler=_import)
-    from sync.central.cli_users import add_parser as add_user_parser
+    from sync.central.console.cli_users import add_parser as add_user_parser
     add_user_parser(sub)
     return parser
 
