@@ -1,0 +1,134 @@
+"""The DCC payload against the official JSON schema of its `ver`: compiled once per schema, checked per pass.
+
+Two validators, one rule set. `jsonschema` (Draft 2020-12, the schemas' own `$schema`) is the authority: it
+checks each schema when it is imported (kiosk.core.trust.dcc_reference) and words every refusal. Its
+validation costs about 1 ms per payload, four times a whole HC1 verification, so the hot path is the same
+schema compiled to Python by `fastjsonschema` (about 50 us) and cached by the schema's digest; a payload the
+fast validator refuses is re-checked by `jsonschema`, whose answer decides and names the failing rule. Both
+validators agree payload by payload (tests/core/test_dcc_schema.py checks them against each other).
+
+Schema semantics used (JSON Schema 2020-12): `format` is an annotation, not an assertion (§7.2 of the
+validation vocabulary; the DCC schemas do not enable format assertion); `pattern` is an ECMA-262 regular
+expression, so `\\d` means ASCII digits only (a payload with Arabic-Indic digits in `dob` is refused).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Callable
+
+import cbor2
+
+MAX_DEPTH = 16
+MAX_NODES = 4096
+_TEXT_TAGS = frozenset({0, 1004, 100})  # RFC 8949 date-time text, RFC 8943 full-date (text and days)
+_cache: dict[str, Validator] = {}
+
+
+class SchemaViolation(ValueError):
+    """The payload breaks a rule of its schema; the message names the rule (from `jsonschema`)."""
+
+
+class NotJson(ValueError):
+    """The CBOR payload holds values JSON cannot (byte strings, undefined, NaN, non-text keys, deep nesting)."""
+
+
+@dataclass(frozen=True)
+class Validator:
+    version: str
+    fast: Callable[[Any], Any]
+    precise: Any  # jsonschema.Draft202012Validator
+
+    def check(self, payload: Any) -> None:
+        import fastjsonschema
+
+        try:
+            self.fast(payload)
+            return
+        except fastjsonschema.JsonSchemaException:
+            pass
+        from jsonschema.exceptions import best_match
+
+        error = best_match(self.precise.iter_errors(payload))
+        if error is not None:
+            where = "/".join(str(p) for p in error.absolute_path) or "payload"
+            raise SchemaViolation(f"schema {self.version}: {where}: {error.message[:160]}")
+
+
+def validator_for(version: str, schema: Mapping[str, Any]) -> Validator:
+    """The compiled validators of one schema document, cached by its content digest."""
+    key = version + ":" + hashlib.sha256(json.dumps(schema, sort_keys=True).encode()).hexdigest()
+    cached = _cache.get(key)
+    if cached is None:
+        cached = _compile(version, schema)
+        if len(_cache) > 64:
+            _cache.clear()
+        _cache[key] = cached
+    return cached
+
+
+def _compile(version: str, schema: Mapping[str, Any]) -> Validator:
+    import fastjsonschema
+    from jsonschema import Draft202012Validator
+
+    ecma = _ecma_patterns(schema)
+    draft7 = {k: v for k, v in ecma.items() if k != "$schema"}  # same keywords; fastjsonschema knows draft 7
+    fast = fastjsonschema.compile(draft7, use_default=False, use_formats=False, detailed_exceptions=False)
+    return Validator(version, fast, Draft202012Validator(ecma))
+
+
+def _ecma_patterns(node: Any) -> Any:
+    r"""The schema with every `pattern` in ECMA-262 meaning for Python's `re`: `\d` is [0-9], not any digit."""
+    if isinstance(node, Mapping):
+        out = {}
+        for key, value in node.items():
+            if key == "pattern" and isinstance(value, str):
+                out[key] = value.replace("\\d", "[0-9]")
+            else:
+                out[key] = _ecma_patterns(value)
+        return out
+    if isinstance(node, list):
+        return [_ecma_patterns(v) for v in node]
+    return node
+
+
+def json_value(value: Any, depth: int = 0, budget: list[int] | None = None) -> Any:
+    """The JSON value a CBOR-decoded DCC payload stands for (the payload is JSON encoded as CBOR).
+
+    Date tags (0, 100, 1004) give their content (a text date stays a text date; a numeric one then fails the
+    schema's `type: string`); other tags give their content too. Byte strings, undefined, NaN/infinity,
+    non-text map keys and nesting beyond 16 levels or 4096 values have no JSON form and raise NotJson.
+    """
+    budget = budget if budget is not None else [MAX_NODES]
+    budget[0] -= 1
+    if budget[0] < 0 or depth > MAX_DEPTH:
+        raise NotJson("the payload is nested too deep or holds too many values")
+    if isinstance(value, cbor2.CBORTag):
+        return json_value(value.value, depth + 1, budget)
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise NotJson("NaN or infinity")
+        return value
+    if isinstance(value, Mapping):
+        if not all(isinstance(k, str) for k in value):
+            raise NotJson("a map key that is not text")
+        return {k: json_value(v, depth + 1, budget) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_value(v, depth + 1, budget) for v in value]
+    if isinstance(value, (datetime, date)):  # a decoder that resolved a date tag: its RFC 3339 text
+        return value.isoformat().replace("+00:00", "Z")
+    raise NotJson(f"a CBOR {type(value).__name__} has no JSON form")
+
+
+def keep_tag(tag: int) -> Callable[..., cbor2.CBORTag]:
+    """A cbor2 semantic decoder that keeps the tag (cbor2 would turn tag 0/1 into a datetime)."""
+    return lambda value, *_: cbor2.CBORTag(tag, value)
+
+
+SEMANTIC_DECODERS = {tag: keep_tag(tag) for tag in (0, 1, 100, 1004)}
