@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from kiosk.core.trust import jwk, shc_revocation
+from kiosk.core.trust import jwk, shc_revocation, signature
 from kiosk.core.codec import jws
-from kiosk.core.passes import shc_chunks
+from kiosk.core.identity.display_text import neutral_text
+from kiosk.core.passes import fhir_bundle, shc_chunks
 from kiosk.core.codec.envelope import inflate
 from kiosk.core.identity.idnumber import mask_name
 from kiosk.core.trust.keys import IssuerKey
@@ -28,7 +29,8 @@ from kiosk.core.outcome.verdicts import Reason, Verdict, VerificationError
 FORMAT = "SHC"
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_TEXT = 200
-_MAX_SECONDS = 2.0 ** 40
+_MAX_SECONDS = 253402300799  # 9999-12-31T23:59:59Z: the last second a datetime holds (no overflow)
+ALLOWED_ALGS = frozenset({"ES256"})
 
 
 def detect(text: str) -> bool:
@@ -44,27 +46,8 @@ def jws_from_qr_text(text: str) -> str:
 
 
 def check_signature(token: jws.CompactJws, trust: TrustStore) -> IssuerKey:
-    header = token.header
-    if header.get("alg") != "ES256":
-        raise VerificationError(Verdict.INVALID, Reason.ALGORITHM_NOT_ALLOWED, f"alg {header.get('alg')!r}")
-    kid_text = header.get("kid")
-    if not isinstance(kid_text, str):
-        raise VerificationError(Verdict.UNTRUSTED_ISSUER, Reason.KID_MISSING)
-    try:
-        kid = jws.b64url_decode(kid_text)
-    except ValueError:
-        raise VerificationError(Verdict.INVALID, Reason.JWS_INVALID, "kid is not base64url") from None
-    candidates = [k for k in trust.keys_for(kid) if jwk.is_shc_key(k)]
-    if not candidates:
-        if kid in trust.revoked_kids:
-            raise VerificationError(Verdict.REVOKED, Reason.KEY_REVOKED, f"kid {kid_text}")
-        raise VerificationError(Verdict.UNTRUSTED_ISSUER, Reason.KEY_UNKNOWN, f"kid {kid_text}")
-    for key in candidates:
-        if jws.verify_es256(token, key.public_key):
-            if key.kid in trust.revoked_kids:
-                raise VerificationError(Verdict.REVOKED, Reason.KEY_REVOKED, f"kid {kid_text}")
-            return key
-    raise VerificationError(Verdict.INVALID, Reason.SIGNATURE_INVALID, f"kid {kid_text}")
+    """The shared signature step (kiosk.core.trust.signature) with SHC's rules: ES256 only, SHC keys only."""
+    return signature.check_signature(signature.jws_envelope(token), trust, ALLOWED_ALGS, key_filter=jwk.is_shc_key)
 
 
 def decode_payload(token: jws.CompactJws) -> Mapping[str, Any]:
@@ -73,9 +56,11 @@ def decode_payload(token: jws.CompactJws) -> Mapping[str, Any]:
         raise VerificationError(Verdict.INVALID, Reason.JWS_INVALID, "an SHC payload is DEFLATE-compressed")
     raw = inflate(token.payload, wbits=-zlib.MAX_WBITS)
     try:
-        payload = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise VerificationError(Verdict.INVALID, Reason.PAYLOAD_INVALID, f"not JSON: {exc}") from None
+        payload = json.loads(raw, object_pairs_hook=jws.unique_keys)
+    except jws.DuplicateKey as exc:
+        raise VerificationError(Verdict.INVALID, Reason.PAYLOAD_INVALID, f"duplicate JSON key {exc}") from None
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise VerificationError(Verdict.INVALID, Reason.PAYLOAD_INVALID, f"not JSON: {exc}"[:200]) from None
     if not isinstance(payload, Mapping) or not isinstance(payload.get("iss"), str) or \
             not isinstance(payload.get("vc"), Mapping):
         raise VerificationError(Verdict.INVALID, Reason.CLAIMS_INVALID, "payload needs iss and vc")
@@ -110,6 +95,7 @@ def verify(text: str, trust: TrustStore, now: datetime) -> VerificationResult:
 
 def _valid_result(payload: Mapping[str, Any], key: IssuerKey, trust: TrustStore, nbf: datetime,
                   exp: datetime | None) -> VerificationResult:
+    fhir_bundle.check_credential(payload["vc"])
     name, birth_date = holder_of(payload["vc"])
     types = payload["vc"].get("type")
     kinds = [t.rsplit("#", 1)[-1] for t in types if isinstance(t, str)] if isinstance(types, list) else []
@@ -136,22 +122,24 @@ def holder_of(vc: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def _patient_name(patient: Mapping[str, Any]) -> str:
+    """Given names and family name of the first HumanName, neutralised for display (no controls, no bidi)."""
     names = patient.get("name")
     first = names[0] if isinstance(names, list) and names and isinstance(names[0], Mapping) else {}
     given = first.get("given") if isinstance(first.get("given"), list) else []
-    parts = [g for g in given if isinstance(g, str)] + [_short(first.get("family"))]
-    return " ".join(p for p in parts if p)[:MAX_TEXT]
+    parts = [g for g in given[:8] if isinstance(g, str)] + [_short(first.get("family"))]
+    return neutral_text(" ".join(p[:MAX_TEXT] for p in parts if p), MAX_TEXT)
 
 
 def _short(value: Any) -> str:
-    return value[:MAX_TEXT] if isinstance(value, str) else ""
+    return neutral_text(value, MAX_TEXT) if isinstance(value, str) else ""
 
 
 def _seconds(payload: Mapping[str, Any], name: str, required: bool) -> datetime | None:
     value = payload.get(name)
     if value is None and not required:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or \
-            not 0 <= value < _MAX_SECONDS:
-        raise VerificationError(Verdict.INVALID, Reason.CLAIMS_INVALID, f"{name} must be seconds since 1970")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            (isinstance(value, float) and not math.isfinite(value)) or not 0 <= value <= _MAX_SECONDS:
+        raise VerificationError(Verdict.INVALID, Reason.CLAIMS_INVALID,
+                                f"{name} must be seconds since 1970, before year 10000")
     return datetime.fromtimestamp(value, timezone.utc)
