@@ -27,6 +27,7 @@ MAX_DEPTH = 16
 MAX_NODES = 4096
 _TEXT_TAGS = frozenset({0, 1004, 100})  # RFC 8949 date-time text, RFC 8943 full-date (text and days)
 _cache: dict[str, Validator] = {}
+_by_object: dict[int, tuple[Mapping[str, Any], Validator]] = {}
 
 
 class SchemaViolation(ValueError):
@@ -60,14 +61,20 @@ class Validator:
 
 
 def validator_for(version: str, schema: Mapping[str, Any]) -> Validator:
-    """The compiled validators of one schema document, cached by its content digest."""
+    """The compiled validators of one schema document: cached by the document object (a dictionary lookup
+    per pass), and behind that by its content digest (a reloaded trust store compiles nothing again)."""
+    by_object = _by_object.get(id(schema))
+    if by_object is not None and by_object[0] is schema and by_object[1].version == version:
+        return by_object[1]
     key = version + ":" + hashlib.sha256(json.dumps(schema, sort_keys=True).encode()).hexdigest()
     cached = _cache.get(key)
     if cached is None:
         cached = _compile(version, schema)
         if len(_cache) > 64:
             _cache.clear()
+            _by_object.clear()
         _cache[key] = cached
+    _by_object[id(schema)] = (schema, cached)  # holding the document keeps its id from being reused
     return cached
 
 
@@ -96,34 +103,61 @@ def _ecma_patterns(node: Any) -> Any:
     return node
 
 
-def json_value(value: Any, depth: int = 0, budget: list[int] | None = None) -> Any:
+def json_value(value: Any) -> Any:
     """The JSON value a CBOR-decoded DCC payload stands for (the payload is JSON encoded as CBOR).
 
     Date tags (0, 100, 1004) give their content (a text date stays a text date; a numeric one then fails the
     schema's `type: string`); other tags give their content too. Byte strings, undefined, NaN/infinity,
     non-text map keys and nesting beyond 16 levels or 4096 values have no JSON form and raise NotJson.
+    A payload that is JSON already (the usual case) is returned as it is, without copying.
     """
-    budget = budget if budget is not None else [MAX_NODES]
+    budget = [MAX_NODES]
+    converted = _convert(value, 0, budget)
+    return value if converted is _SAME else converted
+
+
+_SAME = object()
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
+def _convert(value: Any, depth: int, budget: list[int]) -> Any:
+    """_SAME when `value` is JSON as it is; else its JSON form. Exact type checks: this runs per pass."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return _SAME
     budget[0] -= 1
     if budget[0] < 0 or depth > MAX_DEPTH:
         raise NotJson("the payload is nested too deep or holds too many values")
-    if isinstance(value, cbor2.CBORTag):
-        return json_value(value.value, depth + 1, budget)
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
+    if kind is dict or isinstance(value, Mapping):
+        changed = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise NotJson("a map key that is not text")
+            if type(item) in _PLAIN:  # most members are text or numbers: no call for them
+                continue
+            new = _convert(item, depth + 1, budget)
+            if new is not _SAME:
+                changed[key] = new
+        if not changed and kind is dict:
+            return _SAME
+        return {k: changed.get(k, v) if k in changed else v for k, v in value.items()}
+    if kind is list or kind is tuple:
+        items = [_convert(item, depth + 1, budget) for item in value]
+        if kind is list and all(i is _SAME for i in items):
+            return _SAME
+        return [v if i is _SAME else i for v, i in zip(value, items)]
+    if kind is float:
         if not math.isfinite(value):
             raise NotJson("NaN or infinity")
-        return value
-    if isinstance(value, Mapping):
-        if not all(isinstance(k, str) for k in value):
-            raise NotJson("a map key that is not text")
-        return {k: json_value(v, depth + 1, budget) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_value(v, depth + 1, budget) for v in value]
+        return _SAME
+    if kind is cbor2.CBORTag:
+        inner = _convert(value.value, depth + 1, budget)
+        return value.value if inner is _SAME else inner
     if isinstance(value, (datetime, date)):  # a decoder that resolved a date tag: its RFC 3339 text
         return value.isoformat().replace("+00:00", "Z")
-    raise NotJson(f"a CBOR {type(value).__name__} has no JSON form")
+    if isinstance(value, (str, int)) and not isinstance(value, bool):  # str/int subclasses: plain JSON values
+        return str(value) if isinstance(value, str) else int(value)
+    raise NotJson(f"a CBOR {kind.__name__} has no JSON form")
 
 
 def keep_tag(tag: int) -> Callable[..., cbor2.CBORTag]:

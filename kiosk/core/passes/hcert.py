@@ -112,12 +112,12 @@ def describe(cert: HealthCertificate, reference: DccReference | None) -> Descrip
     status = None
     words = [PASS_TYPE_NAMES[cert.pass_type]]
     if reference:
-        for entry in cert.entries:
-            for name, value_set in CODED_FIELDS[cert.pass_type].items():
-                value = entry.get(name)
-                if value_set in reference.value_sets and value is not None and \
-                        reference.display(value_set, value) is None and FLAG_VALUE_UNKNOWN not in flags:
-                    flags.append(FLAG_VALUE_UNKNOWN)
+        sets = reference.value_sets
+        unknown = any(name in entry and (codes := sets.get(value_set)) is not None and \
+                      (not isinstance(entry[name], str) or entry[name] not in codes)
+                      for entry in cert.entries for name, value_set in CODED_FIELDS[cert.pass_type].items())
+        if unknown:
+            flags.append(FLAG_VALUE_UNKNOWN)
         if cert.pass_type == "t":
             result = reference.display("covid-19-lab-result", cert.entry.get("tr"))
             if result == _POSITIVE_TEST_DISPLAY:
