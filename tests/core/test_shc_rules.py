@@ -125,3 +125,23 @@ def test_the_shared_signature_step_refuses_a_none_algorithm_and_unknown_kids(iss
     assert verify_text(other_kid, trust, NOW).reason is Reason.KEY_UNKNOWN
     revoked = trust.with_changes(revoked_kids=frozenset({trust.keys[0].kid}))
     assert verify_text(shc_text(private_key, public, shc_payload()), revoked, NOW).reason is Reason.KEY_REVOKED
+
+
+def test_our_jws_and_jwk_agree_with_joserfc_where_it_is_installed(issuer):
+    """The joserfc evaluation (docs/international.md): same RFC 7638 thumbprint, same signature verdicts."""
+    joserfc = pytest.importorskip("joserfc", reason="joserfc not installed (evaluated, not a dependency)")
+    from joserfc import jws as jose_jws
+    from joserfc.jwk import ECKey
+    from joserfc.jws import JWSRegistry
+    from joserfc.registry import HeaderParameter
+
+    private_key, public, trust = issuer
+    key = ECKey.import_key({k: public[k] for k in ("kty", "crv", "x", "y")})
+    assert key.thumbprint() == public["kid"] == jws.b64url_encode(jwk.thumbprint(public))
+    registry = JWSRegistry(header_registry={"zip": HeaderParameter("SHC compression", "str")}, algorithms=["ES256"])
+    token = shc_chunks.digits_to_jws(shc_text(private_key, public, shc_payload())[5:])
+    assert jose_jws.deserialize_compact(token, key, algorithms=["ES256"], registry=registry).protected["alg"] == "ES256"
+    tampered = token[:-3] + ("AAA" if token[-3:] != "AAA" else "BBB")
+    with pytest.raises(joserfc.errors.JoseError):
+        jose_jws.deserialize_compact(tampered, key, algorithms=["ES256"], registry=registry)
+    assert not jws.verify_es256(jws.parse_compact(tampered), trust.keys[0].public_key)
