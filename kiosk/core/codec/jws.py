@@ -39,12 +39,26 @@ class DuplicateKey(ValueError):
 
 def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """json.loads object_pairs_hook: refuse duplicate member names instead of keeping the last one."""
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise DuplicateKey(key[:40])
-        out[key] = value
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        raise DuplicateKey(next(k for k, _ in pairs if k in seen or seen.add(k))[:40])  # type: ignore[func-returns-value]
     return out
+
+
+class JsonReader:
+    """json.loads with unique member names that also collects every `reference` text on the way (one pass
+    over a SMART Health Card's FHIR bundle instead of two)."""
+
+    def __init__(self) -> None:
+        self.references: list[str] = []
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = unique_keys(pairs)
+        reference = out.get("reference")
+        if type(reference) is str:
+            self.references.append(reference)
+        return out
 
 
 def b64url_decode(text: str) -> bytes:

@@ -28,8 +28,9 @@ def _fail(detail: str) -> VerificationError:
     return VerificationError(Verdict.INVALID, Reason.FHIR_BUNDLE_INVALID, detail)
 
 
-def check_credential(vc: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The Patient resource of a well-formed card; raises FHIR_BUNDLE_INVALID naming the broken rule."""
+def check_credential(vc: Mapping[str, Any], references: list[str] | None = None) -> Mapping[str, Any]:
+    """The Patient resource of a well-formed card; raises FHIR_BUNDLE_INVALID naming the broken rule.
+    `references`: every `reference` text of the payload when the JSON reader collected them (else walked)."""
     types = vc.get("type")
     if not isinstance(types, list) or not all(isinstance(t, str) for t in types) or HEALTH_CARD_TYPE not in types:
         raise _fail(f"vc.type must list {HEALTH_CARD_TYPE}")
@@ -57,7 +58,7 @@ def check_credential(vc: Mapping[str, Any]) -> Mapping[str, Any]:
             patients.append(resource)
     if len(patients) != 1:
         raise _fail(f"a card names exactly one Patient, found {len(patients)}")
-    for reference in _references(bundle):
+    for reference in references if references is not None else _references(bundle):
         if reference.startswith("resource:") and reference not in urls:
             raise _fail(f"reference {reference[:40]} points at no entry")
     return patients[0]

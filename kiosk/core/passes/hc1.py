@@ -166,7 +166,7 @@ def verify(text: str, trust: TrustStore, now: datetime) -> VerificationResult:
     check_key_usage(key, claims.certificate)
     check_time(claims, key, now)
     cert = claims.certificate
-    for certificate_id in cert.certificate_ids:
+    for certificate_id in cert.certificate_ids if trust.revoked_pass_ids else ():
         forms = revocation_keys(certificate_id, cert.country, sign1.signature, sign1.alg)
         if any(form in trust.revoked_pass_ids for form in forms):
             raise VerificationError(Verdict.REVOKED, Reason.PASS_REVOKED, "certificate id is revoked")

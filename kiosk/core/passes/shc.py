@@ -50,13 +50,13 @@ def check_signature(token: jws.CompactJws, trust: TrustStore) -> IssuerKey:
     return signature.check_signature(signature.jws_envelope(token), trust, ALLOWED_ALGS, key_filter=jwk.is_shc_key)
 
 
-def decode_payload(token: jws.CompactJws) -> Mapping[str, Any]:
+def decode_payload(token: jws.CompactJws, reader: jws.JsonReader | None = None) -> Mapping[str, Any]:
     """Inflate (raw DEFLATE, bounded) and parse the signed payload. Call only once the signature holds."""
     if token.header.get("zip") != "DEF":
         raise VerificationError(Verdict.INVALID, Reason.JWS_INVALID, "an SHC payload is DEFLATE-compressed")
     raw = inflate(token.payload, wbits=-zlib.MAX_WBITS)
     try:
-        payload = json.loads(raw, object_pairs_hook=jws.unique_keys)
+        payload = _unique_json(raw, reader)
     except jws.DuplicateKey as exc:
         raise VerificationError(Verdict.INVALID, Reason.PAYLOAD_INVALID, f"duplicate JSON key {exc}") from None
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
@@ -67,18 +67,31 @@ def decode_payload(token: jws.CompactJws) -> Mapping[str, Any]:
     return payload
 
 
+def _unique_json(raw: bytes, reader: jws.JsonReader | None) -> Any:
+    """JSON with unique member names. The spec's payload is minified JSON: when re-serialising the parsed
+    value gives back exactly the input, no member was dropped, so no name was duplicated (one C-speed pass);
+    otherwise (other spacing or escapes) the slower reader decides, member by member."""
+    payload = json.loads(raw)
+    if json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode() == raw:
+        return payload
+    if reader is not None:
+        reader.references.clear()
+    return json.loads(raw, object_pairs_hook=reader or jws.unique_keys)
+
+
 def verify(text: str, trust: TrustStore, now: datetime) -> VerificationResult:
     """1 QR text, 2 JWS and signature, 3 payload and issuer, 4 time, 5 revocation."""
     token = jws.parse_compact(jws_from_qr_text(text))
     key = check_signature(token, trust)
-    payload = decode_payload(token)
+    reader = jws.JsonReader()
+    payload = decode_payload(token, reader)
     issuer = payload["iss"]
     if key.issuer and key.issuer != issuer:
         raise VerificationError(Verdict.UNTRUSTED_ISSUER, Reason.ISSUER_MISMATCH,
                                 f"signed by a key of {key.issuer}, claims {issuer[:MAX_TEXT]}")
     nbf = _seconds(payload, "nbf", required=True)
     exp = _seconds(payload, "exp", required=False)
-    result = _valid_result(payload, key, trust, nbf, exp)
+    result = _valid_result(payload, key, trust, nbf, exp, reader.references if reader.references else None)
     expired = exp is not None and now > exp
     rid = payload["vc"].get("rid")
     if isinstance(rid, str) and shc_revocation.is_revoked(trust.revoked_rids, jws.b64url_encode(key.kid), rid,
@@ -94,8 +107,8 @@ def verify(text: str, trust: TrustStore, now: datetime) -> VerificationResult:
 
 
 def _valid_result(payload: Mapping[str, Any], key: IssuerKey, trust: TrustStore, nbf: datetime,
-                  exp: datetime | None) -> VerificationResult:
-    fhir_bundle.check_credential(payload["vc"])
+                  exp: datetime | None, references: list[str]) -> VerificationResult:
+    fhir_bundle.check_credential(payload["vc"], references)
     name, birth_date = holder_of(payload["vc"])
     types = payload["vc"].get("type")
     kinds = [t.rsplit("#", 1)[-1] for t in types if isinstance(t, str)] if isinstance(types, list) else []
