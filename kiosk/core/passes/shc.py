@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import zlib
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
@@ -31,6 +32,7 @@ CLOCK_SKEW = timedelta(minutes=5)
 MAX_TEXT = 200
 _MAX_SECONDS = 253402300799  # 9999-12-31T23:59:59Z: the last second a datetime holds (no overflow)
 ALLOWED_ALGS = frozenset({"ES256"})
+_REFERENCE = re.compile(r'"reference":"((?:[^"\\]|\\.)*)"')
 
 
 def detect(text: str) -> bool:
@@ -73,6 +75,9 @@ def _unique_json(raw: bytes, reader: jws.JsonReader | None) -> Any:
     otherwise (other spacing or escapes) the slower reader decides, member by member."""
     payload = json.loads(raw)
     if json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode() == raw:
+        if reader is not None and b'"reference"' in raw:  # minified: references are spelt plainly
+            found = _REFERENCE.findall(raw.decode("utf-8"))
+            reader.references.extend(json.loads(f'"{text}"') if "\\" in text else text for text in found)
         return payload
     if reader is not None:
         reader.references.clear()
@@ -91,7 +96,7 @@ def verify(text: str, trust: TrustStore, now: datetime) -> VerificationResult:
                                 f"signed by a key of {key.issuer}, claims {issuer[:MAX_TEXT]}")
     nbf = _seconds(payload, "nbf", required=True)
     exp = _seconds(payload, "exp", required=False)
-    result = _valid_result(payload, key, trust, nbf, exp, reader.references if reader.references else None)
+    result = _valid_result(payload, key, trust, nbf, exp, reader.references)
     expired = exp is not None and now > exp
     rid = payload["vc"].get("rid")
     if isinstance(rid, str) and shc_revocation.is_revoked(trust.revoked_rids, jws.b64url_encode(key.kid), rid,
