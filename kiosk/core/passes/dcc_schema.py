@@ -22,6 +22,7 @@ from datetime import date, datetime
 from typing import Any, Callable
 
 import cbor2
+import fastjsonschema
 
 MAX_DEPTH = 16
 MAX_NODES = 4096
@@ -45,8 +46,6 @@ class Validator:
     precise: Any  # jsonschema.Draft202012Validator
 
     def check(self, payload: Any) -> None:
-        import fastjsonschema
-
         try:
             self.fast(payload)
             return
@@ -79,7 +78,6 @@ def validator_for(version: str, schema: Mapping[str, Any]) -> Validator:
 
 
 def _compile(version: str, schema: Mapping[str, Any]) -> Validator:
-    import fastjsonschema
     from jsonschema import Draft202012Validator
 
     ecma = _ecma_patterns(schema)
@@ -109,7 +107,6 @@ def _with_alternatives(compiled: Callable[[Any], Any], groups: tuple[frozenset[s
     satisfy exactly one branch (a non-object satisfies every `required` branch, so only one branch may exist)."""
     if groups is None:
         return compiled
-    import fastjsonschema
 
     def validate(instance: Any) -> Any:
         if isinstance(instance, dict):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kiosk.core.identity.display_text import neutral_text
 from kiosk.core.outcome.verdicts import Reason, Status, Verdict, VerificationError
@@ -64,8 +64,7 @@ class HealthCertificate:
         return tuple(i for i in ids if isinstance(i, str) and i)
 
 
-@dataclass(frozen=True)
-class Description:
+class Description(NamedTuple):
     """What the value sets say about a certificate: a status when the content itself says no, and flags."""
 
     status: Status | None

@@ -8,8 +8,7 @@ kid and how to check its signature against one key (`SignedEnvelope`); the trust
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kiosk.core.codec import cose, jws
 from kiosk.core.outcome.verdicts import Reason, Verdict, VerificationError
@@ -17,9 +16,8 @@ from kiosk.core.trust.keys import IssuerKey
 from kiosk.core.trust.store import TrustStore
 
 
-@dataclass(frozen=True)
-class SignedEnvelope:
-    """What the shared step needs from any signed envelope."""
+class SignedEnvelope(NamedTuple):
+    """What the shared step needs from any signed envelope (a tuple: built once per pass, on the hot path)."""
 
     alg: Hashable  # COSE label (-7) or JOSE name ("ES256")
     kid: bytes | None
