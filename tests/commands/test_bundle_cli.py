@@ -28,7 +28,8 @@ def kiosk(tmp_path, capsys):
 
 def issue(kiosk, tmp_path, *extra: str, name="p.txt") -> str:
     out = tmp_path / name
-    code, _ = kiosk("issue", "--id", ID_A, "--name", "张三", "--status", "green", "--out", str(out), *extra)
+    at = () if "--now" in extra else ("--now", iso())  # issued at NOW, the time the cases are judged against
+    code, _ = kiosk("issue", "--id", ID_A, "--name", "张三", "--status", "green", "--out", str(out), *at, *extra)
     assert code == 0
     return out.read_text().strip() if out.suffix == ".txt" else ""
 
