@@ -31,7 +31,7 @@ BASE45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 class Sequence:
     source: str
     text: str
-    steady: int                      # index of the first frame after the card stopped sliding in
+    steady: int                      # first frame with the card stopped and the focus settled
     frames: list[np.ndarray] = field(repr=False)
 
 
@@ -103,9 +103,15 @@ def _blur(img: np.ndarray, speed: np.ndarray, focus: float) -> np.ndarray:
     return img
 
 
-def _glare(rng: np.random.Generator, pos: np.ndarray, strength: float, radius: float) -> np.ndarray:
-    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
-    return strength * np.exp(-(((xx - pos[0]) / radius) ** 2 + ((yy - pos[1]) / (radius * 0.45)) ** 2))
+def _add_glare(img: np.ndarray, mask: np.ndarray, pos: np.ndarray, strength: float, radius: float) -> None:
+    """Add an elongated specular spot at `pos` to the card (in place), computed only where it is visible."""
+    x0, x1 = int(max(0, pos[0] - 3 * radius)), int(min(W, pos[0] + 3 * radius))
+    y0, y1 = int(max(0, pos[1] - 1.5 * radius)), int(min(H, pos[1] + 1.5 * radius))
+    if x1 <= x0 or y1 <= y0:
+        return
+    yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    spot = strength * np.exp(-(((xx - pos[0]) / radius) ** 2 + ((yy - pos[1]) / (radius * 0.45)) ** 2))
+    img[y0:y1, x0:x1] += mask[y0:y1, x0:x1] * spot
 
 
 def render(rng: np.random.Generator, card: np.ndarray, size: float, source: str, text: str) -> Sequence:
@@ -116,6 +122,7 @@ def render(rng: np.random.Generator, card: np.ndarray, size: float, source: str,
     glare_pos = poses[steady, :2] + rng.uniform(-size / 2, size / 2, 2)
     glare_vel = rng.normal(0, 4, 2)
     focus = rng.uniform(0.5, 4.0)
+    settled_focus = rng.uniform(0.0, 1.6)
     gain = rng.uniform(0.7, 1.2)
     frames = []
     for i in range(FRAMES):
@@ -124,15 +131,19 @@ def render(rng: np.random.Generator, card: np.ndarray, size: float, source: str,
         img = img * mask + background * (1 - mask)
         if glossy:
             glare_pos = glare_pos + glare_vel
-            img = img + mask * _glare(rng, glare_pos, 255 * rng.uniform(0.7, 1.3), size * 0.3)
-        focus = float(np.clip(focus + rng.normal(-0.1, 0.5), 0, 4.5))   # autofocus hunts, then settles
+            _add_glare(img, mask, glare_pos, 255 * rng.uniform(0.7, 1.3), size * 0.3)
+        # autofocus hunts while the card moves in, then settles within a few frames of it stopping
+        settle = settled_focus if i >= steady + 3 else focus + rng.normal(0, 0.5)
+        focus = float(np.clip(settle + (rng.normal(0, 0.15) if i >= steady + 3 else 0), 0, 4.5))
         gain = float(np.clip(gain + rng.normal(0, 0.03), 0.55, 1.3))
         img = _blur(img, speed, focus) * gain
-        img = img + rng.normal(0, 3 + 4 * (1.2 - gain), img.shape).astype(np.float32)
+        noise = np.empty_like(img)
+        cv2.randn(noise, 0, 3 + 4 * (1.2 - gain))
+        img += noise
         gray = np.clip(img, 0, 255).astype(np.uint8)
         ok, buf = cv2.imencode(".jpg", cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), [cv2.IMWRITE_JPEG_QUALITY, 80])
         frames.append(cv2.imdecode(buf, cv2.IMREAD_COLOR))
-    return Sequence(source, text, steady, frames)
+    return Sequence(source, text, steady + 3, frames)
 
 
 def synthetic(count: int, seed: int) -> Iterator[Sequence]:
