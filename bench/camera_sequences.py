@@ -191,3 +191,13 @@ def first_read_ms(sequence: Sequence, decode: Decoder) -> tuple[float | None, in
         last, decoded = index, decoded + 1
         if text == sequence.text:
             return max(0.0, free - sequence.steady / FPS) * 1000, decoded
+
+
+def first_readable_ms(sequence: Sequence) -> float | None:
+    """The physics floor: ms from the steady frame to the first frame (at or after it) that the full cascade
+    reads on its own, with no time limit and no CPU cost counted; None when no frame is readable."""
+    from drivers.camera.decoder import decode_frame
+    for index in range(sequence.steady, len(sequence.frames)):
+        if decode_frame(sequence.frames[index], budget_ms=1e9) == sequence.text:
+            return (index - sequence.steady) * 1000 / FPS
+    return None

@@ -137,12 +137,10 @@ class FrameDecoder:
     def _read_fused(self, gray: np.ndarray) -> str | None:
         """This frame failed while a code is in view: read the region fused over the last frames."""
         self._history.add(gray, self._region)
-        fused = self._history.fused()
-        if fused is None:
-            return None
-        for binarizer in (cascade.LOCAL, cascade.GLOBAL):
-            text = cascade.read(fused, binarizer=binarizer)[0]
-            if text is not None:
-                self.last_step = "fusion/median3"
-                return text
+        for name, fused in zip(("fusion/median3", "fusion/min3"), self._history.fused()):
+            for binarizer in (cascade.LOCAL, cascade.GLOBAL):
+                text = cascade.read(fused, binarizer=binarizer)[0]
+                if text is not None:
+                    self.last_step = name
+                    return text
         return None

@@ -48,26 +48,35 @@ def median3(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     return cv2.max(cv2.min(a, b), cv2.min(cv2.max(a, b), c))
 
 
-def fuse(views: list[np.ndarray]) -> np.ndarray | None:
-    """The per-pixel median of the newest view and the two older ones that align best; None if fewer
-    than three views align."""
+def fuse(views: list[np.ndarray]) -> list[np.ndarray]:
+    """Fused readings of the region, best first: the per-pixel median and minimum of the newest view and two
+    older ones spread in time (a glare spot drifts slowly, so neighbouring frames share it; the oldest and
+    middle views of the history differ most). Empty when fewer than three views align."""
     if len(views) < 3:
-        return None
+        return []
     newest = views[-1]
     aligned = []
-    for older in reversed(views[:-1]):
-        shift = shift_between(newest, older)
+    older = views[:-1]
+    for index in _spread(len(older)):
+        shift = shift_between(newest, older[index])
         if shift is not None:
-            aligned.append(_moved(older, shift))
+            aligned.append(_moved(older[index], shift))
         if len(aligned) == 2:
-            return median3(newest, aligned[0], aligned[1])
-    return None
+            a, b = aligned
+            return [median3(newest, a, b), cv2.min(cv2.min(newest, a), b)]
+    return []
+
+
+def _spread(count: int) -> list[int]:
+    """Indexes of older views to try, oldest and middle first, then the rest newest first."""
+    first = [0, count // 2] if count > 2 else list(range(count))
+    return first + [i for i in reversed(range(count)) if i not in first]
 
 
 class RegionHistory:
     """The last few views of one fixed box (full-resolution gray), kept while a code stays in view."""
 
-    def __init__(self, depth: int = 4) -> None:
+    def __init__(self, depth: int = 9) -> None:
         self.box: Box | None = None
         self._views: deque[np.ndarray] = deque(maxlen=depth)
 
@@ -83,7 +92,7 @@ class RegionHistory:
         x0, y0, x1, y1 = self.box
         self._views.append(np.ascontiguousarray(gray[y0:y1, x0:x1]))
 
-    def fused(self) -> np.ndarray | None:
+    def fused(self) -> list[np.ndarray]:
         return fuse(list(self._views))
 
 

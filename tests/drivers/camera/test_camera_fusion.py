@@ -63,7 +63,7 @@ def test_a_wandering_glare_spot_is_read_through_the_fused_frames():
     decoder = FrameDecoder()
     texts = [decoder.decode(f) for f in frames]
     assert TEXT in texts
-    assert decoder.last_step == "fusion/median3"
+    assert decoder.last_step.startswith("fusion/")
     assert all(t in (None, TEXT) for t in texts)
 
 
@@ -74,7 +74,7 @@ def test_the_history_starts_again_when_the_code_moves_away():
     history.add(gray, (100, 100, 300, 300))
     history.add(gray, (700, 300, 900, 500))
     assert history.box == (700, 300, 900, 500)
-    assert history.fused() is None  # one view of the new place: nothing to fuse yet
+    assert history.fused() == []  # one view of the new place: nothing to fuse yet
 
 
 def test_a_region_larger_than_the_cap_is_fused_at_the_cap():
