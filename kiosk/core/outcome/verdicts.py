@@ -106,6 +106,8 @@ class Reason(enum.StrEnum):
     TRUST_LIST_INVALID = "TRUST_LIST_INVALID"  # an imported DSC list / directory whose signature fails
     # -- the kiosk's own storage
     LOG_UNAVAILABLE = "LOG_UNAVAILABLE"  # the check could not be written to the event log
+    # -- the gate (turnstile / door output)
+    GATE_UNAVAILABLE = "GATE_UNAVAILABLE"  # a valid check, but the gate relay is lost or locked: staff let them in
     # -- anything else
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
