@@ -67,6 +67,12 @@ class RelayEmulator(OnTheCable):
         with self._changed:
             return self._changed.wait_for(lambda: len(self.switches) >= count, timeout)
 
+    def wait_pulses(self, count: int, channel: int = 1, timeout: float = 3.0) -> bool:
+        """Block until `channel` has been switched on `count` times and is off again."""
+        with self._changed:
+            return self._changed.wait_for(lambda: sum(1 for s in self.switches if s.channel == channel and s.on)
+                                          >= count and not self._state[channel], timeout)
+
     def wait_state(self, on: bool, channel: int = 1, timeout: float = 3.0) -> bool:
         with self._changed:
             return self._changed.wait_for(lambda: self._state[channel] == on, timeout)
