@@ -45,7 +45,7 @@ class GateController(DeviceThread):
         self.clock = clock
         self.logic = GateLogic(pulse_ms / 1000, max_open_ms / 1000)
         self._commands: queue.Queue[tuple] = queue.Queue()
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._state = GateState(False, False, NORMAL, "not connected yet", 0)
         self._announced: bool | None = None
 
@@ -70,6 +70,11 @@ class GateController(DeviceThread):
     @property
     def fault(self) -> str:
         return self.state.fault
+
+    def wait_available(self, timeout: float) -> bool:
+        """Block until the relay is connected (the demo and the benchmark start their scenario then)."""
+        with self._lock:
+            return self._lock.wait_for(lambda: self._state.available, timeout)
 
     # ------------------------------------------------------------------ gate thread
     def _run(self) -> None:
@@ -153,6 +158,7 @@ class GateController(DeviceThread):
         logic = self.logic
         with self._lock:
             self._state = GateState(logic.available, logic.relay_on, logic.mode, fault, logic.tailgating)
+            self._lock.notify_all()
 
     def stop(self, timeout: float = 2.0) -> None:
         self._stop.set()
