@@ -34,6 +34,7 @@ GATE_EVENTS = (GateAvailable, GateUnavailable, GateOpened, GateClosed, GateRefus
 STAFF_ACTIONS = {"open_once": None, "hold_open": HELD_OPEN, "lock": LOCKED, "normal": NORMAL}
 OPENING_INPUTS = ("card", "code")  # a staff lookup ("manual") never opens the gate by itself
 JOURNAL_MAX_BYTES = 4 * 1024 * 1024
+HANDOFF_S = 0.02  # the GUI thread waits at most this long for the gate thread to have switched the relay
 
 
 class GateJournal:
@@ -116,7 +117,8 @@ class Gatekeeper:
         if outcome is not Outcome.PASS or input_kind not in OPENING_INPUTS or event is None:
             return False
         self.opened_for += 1
-        self.controller.open_for(source="pass", check_id=str(event.get("event_id") or id(event)))
+        self.controller.open_for(source="pass", check_id=str(event.get("event_id") or id(event)),
+                                 handoff_s=HANDOFF_S)
         return True
 
     # -- staff ---------------------------------------------------------------------------------------------

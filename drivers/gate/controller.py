@@ -8,6 +8,7 @@ the thread connects, after every pulse, on any fault (then closed and reopened) 
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import queue
 import threading
@@ -16,12 +17,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from drivers.device_thread import DeviceThread
-from drivers.gate.events import GateAvailable, GateClosed, GateUnavailable
+from drivers.gate.events import GateAvailable, GateClosed, GateOpened, GateUnavailable
 from drivers.gate.logic import NORMAL, GateLogic
 from drivers.gate.relays import Relay, RelayError
 
 log = logging.getLogger(__name__)
 PROBE_INTERVAL_S = 0.2
+
+
+def _release(command: tuple | None) -> None:
+    """Wake a caller waiting in open_for(handoff_s=...)."""
+    if command is not None and command[0] == "open":
+        command[-1].set()
+
+
+def _written(event: object, at: float) -> object:
+    return dataclasses.replace(event, at=at) if isinstance(event, GateOpened) else event
 
 
 @dataclass(frozen=True)
@@ -50,9 +61,16 @@ class GateController(DeviceThread):
         self._announced: bool | None = None
 
     # ------------------------------------------------------------------ any thread
-    def open_for(self, ms: int | None = None, source: str = "pass", check_id: str | None = None) -> None:
-        """Open now for `ms` (default: the pulse), capped at max_open; a check id opens at most once."""
-        self._commands.put(("open", source, check_id, None if ms is None else ms / 1000))
+    def open_for(self, ms: int | None = None, source: str = "pass", check_id: str | None = None,
+                 handoff_s: float = 0.0) -> bool:
+        """Open now for `ms` (default: the pulse), capped at max_open; a check id opens at most once.
+
+        With `handoff_s`, the caller waits up to that long for the gate thread to have applied the command: a
+        blocking wait gives the gate thread the interpreter at once, where a busy GUI thread would otherwise
+        keep it for a switch interval (5 ms) or more. Returns True when the command was applied in time."""
+        applied = threading.Event()
+        self._commands.put(("open", source, check_id, None if ms is None else ms / 1000, applied))
+        return applied.wait(handoff_s) if handoff_s > 0 else False
 
     def set_mode(self, mode: str) -> None:
         """normal | held_open | locked (staff emergency control)."""
@@ -110,8 +128,13 @@ class GateController(DeviceThread):
             wanted = self.logic.relay_on
             events = self._apply(command) if command is not None else []
             events += self.logic.tick(self.clock())
-            if self.logic.relay_on != wanted:
-                relay.set(self.logic.relay_on)
+            try:
+                if self.logic.relay_on != wanted:
+                    relay.set(self.logic.relay_on)
+                    if self.logic.relay_on:
+                        events = [_written(e, time.perf_counter()) for e in events]
+            finally:
+                _release(command)
             for event in events:
                 self._emit(event)
             self._publish("")
@@ -125,7 +148,7 @@ class GateController(DeviceThread):
     def _apply(self, command: tuple) -> list:
         now = self.clock()
         if command[0] == "open":
-            _, source, check_id, seconds = command
+            _, source, check_id, seconds, _applied = command
             return self.logic.open_for(now, source, check_id, seconds)
         if command[0] == "mode":
             return self.logic.set_mode(command[1], now)
@@ -152,6 +175,7 @@ class GateController(DeviceThread):
                 return
             for event in self._apply(command):
                 self._emit(event)
+            _release(command)
             self._publish(self.state.fault)
 
     def _publish(self, fault: str) -> None:

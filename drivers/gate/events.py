@@ -21,6 +21,7 @@ class GateUnavailable:
 class GateOpened:
     source: str  # pass | staff | hold
     open_ms: int  # how long it will stay open unless a passage closes it (0 for hold)
+    at: float = 0.0  # time.perf_counter() when the "on" command had been written to the relay (0: already on)
 
 
 @dataclass(frozen=True)
