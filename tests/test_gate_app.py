@@ -143,3 +143,37 @@ def test_staff_open_once_hold_and_lock_are_journaled_with_the_role(gate_kiosk, q
     assert ("mode", None) in kinds and ("relay_ok", None) in kinds
     text = (data.root / "gate-journal.jsonl").read_text(encoding="utf-8")
     assert GREEN_CARD.name not in text and GREEN_CARD.id_number not in text
+
+
+def test_a_passage_sensor_closes_early_and_tailgating_is_shown_to_staff_and_journaled(tmp_path, qtbot):
+    from drivers.gate.events import SensorAvailable, Tailgating
+    from drivers.gate.fake_gpiod import FakeGpiod, GpioChip
+
+    data = DataDir(tmp_path / "data")
+    provision(data, NOW, tmp_path)
+    relay, chip = RelayEmulator(), GpioChip("/dev/gpiochip0")
+    gate = GateConfig(relay=relay.open_pty(), pulse_ms=60_000, max_open_ms=60_000, sensor="gpio:gpiochip0:4")
+    window = KioskWindow()
+    qtbot.addWidget(window)
+    kiosk = Kiosk(KioskConfig(gate=gate), data, window, gate_modules={"gpiod_module": FakeGpiod([chip])})
+    try:
+        with qtbot.waitSignal(kiosk.bridge.received, timeout=10_000,
+                              check_params_cb=lambda e: isinstance(e, SensorAvailable)):
+            kiosk.start_devices()
+        assert kiosk.gate.keeper.controller.wait_available(10)
+        with qtbot.waitSignal(kiosk.bridge.received, timeout=10_000,
+                              check_params_cb=lambda e: isinstance(e, GateClosed) and e.reason == "passed"):
+            kiosk.services(lambda: None).gate("open_once", "staff")  # a one-minute pulse...
+            assert relay.wait_state(True)
+            chip.edge(4)  # ...ends as soon as the person has passed
+        assert relay.wait_state(False)
+        with qtbot.waitSignal(kiosk.bridge.received, timeout=10_000,
+                              check_params_cb=lambda e: isinstance(e, Tailgating)):
+            chip.edge(4)  # a second person with no check
+        assert "tailgating" in kiosk.window.device_status()["gate"][1]
+        assert kiosk.health().gate.tailgating == 1 and kiosk.health().gate.sensor_ok is True
+        assert [e["count"] for e in kiosk.gate.keeper.journal.entries() if e["kind"] == "tailgating"] == [1]
+    finally:
+        kiosk.stop()
+        relay.close()
+    assert relay.ons() == 1
