@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from drivers.device_thread import DeviceThread
-from drivers.gate.events import GateAvailable, GateClosed, GateOpened, GateUnavailable
+from drivers.gate.events import GateAvailable, GateClosed, GateOpened, GateRefused, GateUnavailable
 from drivers.gate.logic import NORMAL, GateLogic
 from drivers.gate.relays import Relay, RelayError
 
@@ -133,6 +133,11 @@ class GateController(DeviceThread):
                     relay.set(self.logic.relay_on)
                     if self.logic.relay_on:
                         events = [_written(e, time.perf_counter()) for e in events]
+            except RelayError:
+                for event in events:  # an opening that never reached the contact is a refused one
+                    if isinstance(event, GateOpened):
+                        self._emit(GateRefused(event.source, "unavailable"))
+                raise
             finally:
                 _release(command)
             for event in events:

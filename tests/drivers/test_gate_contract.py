@@ -110,3 +110,17 @@ def test_a_relay_pulled_during_a_pulse_is_closed_as_a_fault(emulated_bench, run_
     emulated_bench.replug()
     events.wait_for(GateAvailable, emulated_bench.timeout)
     assert not gate.state.relay_on and emulated_bench.is_on() is False
+
+
+def test_an_opening_that_cannot_reach_the_contact_is_refused(request, tmp_path, run_gate, events):
+    if request.config.getoption("--gate-port"):
+        pytest.skip("fault injection needs the emulator (running against a real relay)")
+    emulated_bench = make_bench("hid", tmp_path)  # a board that takes a report but whose contact stays put
+    gate = run_gate(emulated_bench, pulse_ms=5000, max_open_ms=5000)
+    emulated_bench.board.stuck = True  # the report is taken, the contact does not move
+    gate.open_for(check_id="stuck")
+    assert events.wait_for(GateRefused, emulated_bench.timeout).reason == "unavailable"
+    assert "did not switch" in events.wait_for(GateUnavailable, emulated_bench.timeout, ignore=(GateClosed,)).reason
+    emulated_bench.board.stuck = False
+    events.wait_for(GateAvailable, emulated_bench.timeout)
+    assert not emulated_bench.is_on() and not gate.state.relay_on
