@@ -177,3 +177,30 @@ def test_a_passage_sensor_closes_early_and_tailgating_is_shown_to_staff_and_jour
         kiosk.stop()
         relay.close()
     assert relay.ons() == 1
+
+
+def test_a_pass_whose_pulse_cannot_reach_the_relay_turns_to_see_staff(tmp_path, qtbot):
+    from drivers.gate.fake_hid import FakeHid, HidRelayBoard
+
+    data = DataDir(tmp_path / "data")
+    provision(data, NOW, tmp_path)
+    board, scanner = HidRelayBoard("QAAMZ", 1), ScannerEmulator()
+    config = KioskConfig(devices=DeviceConfig(scanner=scanner.open_pty()),
+                         gate=GateConfig(relay="hid:QAAMZ", kind="hid", pulse_ms=300, max_open_ms=600))
+    window = KioskWindow()
+    qtbot.addWidget(window)
+    kiosk = Kiosk(config, data, window, gate_modules={"hid_module": FakeHid([board])})
+    try:
+        kiosk.start_devices()
+        qtbot.waitUntil(lambda: all(window.device_status().get(d, (False, ""))[0] for d in ("scanner", "gate")),
+                        timeout=10_000)
+        board.stuck = True  # the board takes the report, the contact does not move
+        with qtbot.waitSignal(kiosk.bridge.received, timeout=10_000,
+                              check_params_cb=lambda e: isinstance(e, GateRefused)):
+            assert scan(kiosk, scanner, qtbot, seal(data)).outcome is Outcome.PASS
+        assert window.verdict_page.outcome == "SEE_STAFF"
+        assert any(e["kind"] == "pass_not_opened" for e in kiosk.gate.keeper.journal.entries())
+    finally:
+        kiosk.stop()
+        scanner.close()
+    assert board.closed == set()
