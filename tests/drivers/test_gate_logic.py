@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, strategies as st
 
 from drivers.gate.events import GateClosed, GateModeChanged, GateOpened, GateRefused, Tailgating
 from drivers.gate.logic import HELD_OPEN, LOCKED, NORMAL, GateLogic
@@ -94,3 +95,42 @@ def test_bad_settings_are_refused():
         GateLogic(pulse_s=5.0, max_open_s=3.0)
     with pytest.raises(ValueError):
         GateLogic(pulse_s=3.0, max_open_s=8.0).set_mode("open", 0.0)
+
+
+_OPS = st.lists(st.tuples(st.sampled_from(["open", "open_same", "staff", "passage", "tick", "fault", "connect",
+                                           "normal", "hold", "lock"]),
+                          st.floats(min_value=0.0, max_value=4.0, allow_nan=False)), max_size=60)
+
+
+@given(_OPS)
+def test_fail_closed_invariants_hold_for_any_sequence(ops):
+    """Whatever happens, the relay is never on while locked or unavailable, never on in normal mode past
+    max_open from the pulse's start, and a check id opens at most once."""
+    gate, now, opened_checks = GateLogic(pulse_s=1.0, max_open_s=2.5), 0.0, 0
+    for n, (op, dt) in enumerate(ops):
+        now += dt
+        if op == "open":
+            events = gate.open_for(now, check_id=f"c{n}")
+        elif op == "open_same":
+            events = gate.open_for(now, check_id="same")
+        elif op == "staff":
+            events = gate.open_for(now, source="staff", seconds=dt * 10)
+        elif op == "passage":
+            events = gate.passage(now)
+        elif op == "tick":
+            events = gate.tick(now)
+        elif op == "fault":
+            events = gate.fault()
+        elif op == "connect":
+            events = [] if gate.available else (gate.connected() or [])
+        else:
+            events = gate.set_mode({"normal": NORMAL, "hold": HELD_OPEN, "lock": LOCKED}[op], now)
+        opened_checks += sum(1 for e in events if isinstance(e, GateOpened) and op == "open_same")
+        if gate.relay_on:
+            assert gate.available and gate.mode != LOCKED
+            if gate.mode == NORMAL:
+                assert gate.open_until <= gate.opened_at + 2.5 + 1e-9
+        gate.tick(now)
+        if gate.mode == NORMAL and gate.relay_on:
+            assert now < gate.open_until
+    assert opened_checks <= 1
