@@ -55,6 +55,8 @@ class GateConfig:
         for key in ("relay", "sensor"):
             if not isinstance(getattr(self, key), str):
                 raise ConfigError(f"[gate] {key} must be a string")
+        if self.relay.strip().lower() == "auto":
+            raise ConfigError("[gate] relay must name its port: `auto` could pick the card reader's bridge")
         if self.kind == "gpio" and self.relay and not self.relay.startswith("gpio:"):
             raise ConfigError(f"[gate] a gpio relay is gpio:CHIP:LINE, not {self.relay!r}")
         if self.sensor and not self.sensor.startswith("gpio:"):

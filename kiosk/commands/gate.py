@@ -41,6 +41,8 @@ def pulse(args: argparse.Namespace) -> int:
 
     if not 50 <= args.ms <= 10_000:
         raise UsageError("--ms must be 50..10000")
+    if args.port.strip().lower() == "auto":
+        raise UsageError("name the relay's port: `auto` could pick the card reader's USB-serial bridge")
     try:
         relay = open_relay(args.kind, args.port, args.channel, baudrate=args.baud)
     except ValueError as exc:

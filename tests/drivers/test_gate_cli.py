@@ -50,6 +50,10 @@ def test_unusable_pulse_arguments_are_usage_errors(args):
     assert cli_main(["gate", "pulse", "loop://", *args]) == 2
 
 
+def test_pulse_never_guesses_the_port():
+    assert cli_main(["gate", "pulse", "auto"]) == 2
+
+
 def test_pulse_with_a_second_channel_on_an_in_process_emulator(capsys):
     emulator = RelayEmulator(channels=2)
     path = emulator.open_pty()
@@ -73,7 +77,8 @@ def test_the_gate_section(tmp_path):
 
 @pytest.mark.parametrize("gate", [{"kind": "modbus"}, {"channel": 0}, {"pulse_ms": 50}, {"pulse_ms": "3000"},
                                   {"pulse_ms": 9000, "max_open_ms": 8000}, {"sensor": "/dev/ttyUSB1"},
-                                  {"relay": "/dev/ttyUSB0", "kind": "gpio"}, {"relay_port": "x"}, {"pulse_ms": True}])
+                                  {"relay": "/dev/ttyUSB0", "kind": "gpio"}, {"relay_port": "x"}, {"pulse_ms": True},
+                                  {"relay": "auto"}])
 def test_bad_gate_sections_are_config_errors(gate):
     with pytest.raises(ConfigError):
         config_from_dict({"gate": gate})
