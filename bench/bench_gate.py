@@ -124,7 +124,7 @@ _DONE = object()
 
 
 def _wait_item(items: list[float], index: int, timeout: float = 10.0) -> float:
-    """items[index] once the GUI thread has appended it (it posts the GateOpened event after the pulse)."""
+    """items[index] once it has been appended (the bridge's listener runs on the gate thread, after the write)."""
     deadline = time.monotonic() + timeout
     while len(items) <= index and time.monotonic() < deadline:
         threading.Event().wait(0.001)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from drivers.gate.events import GateOpened, GateRefused
 from kiosk.core.outcome.verdicts import Outcome, Reason, Verdict
@@ -22,6 +22,10 @@ JOURNAL_NAME = "gate-journal.jsonl"
 
 
 class GateWiring(QObject):
+    # every gate and sensor event, re-emitted on the GUI thread once handled (EventBridge.received is emitted on
+    # the device's thread; tests, the demo and the benchmark wait on this one instead)
+    event_seen = Signal(object)
+
     def __init__(self, kiosk: Any, *, hid_module: Any = None, gpiod_module: Any = None) -> None:
         super().__init__(kiosk)
         self.kiosk = kiosk
@@ -54,6 +58,7 @@ class GateWiring(QObject):
             shown = self.keeper.note(event)
             if shown is not None:
                 self.kiosk.window.show_device_status(*shown)
+            self.event_seen.emit(event)
 
     def _not_honoured(self, reason: str) -> None:
         """The relay went away between the verdict and the pulse: the person at the gate is told to see staff."""

@@ -53,13 +53,6 @@ def scan(kiosk, scanner, qtbot, text: str):
     return shown.args[0]
 
 
-def gate_event(kiosk, qtbot, kind: type, timeout: int = 10_000):
-    with qtbot.waitSignal(kiosk.bridge.received, timeout=timeout,
-                          check_params_cb=lambda event: isinstance(event, kind)) as got:
-        pass
-    return got.args[0]
-
-
 def test_one_pulse_for_a_valid_pass_none_for_revoked_expired_unknown_and_off_at_the_end(gate_kiosk, qtbot):
     kiosk, data, scanner, relay = gate_kiosk
     kiosk.trust = kiosk.trust.with_changes(revoked_pass_ids=frozenset({"0badc0de0badc0de"}))
@@ -71,7 +64,7 @@ def test_one_pulse_for_a_valid_pass_none_for_revoked_expired_unknown_and_off_at_
     )]
     assert [c.outcome for c in refused] == [Outcome.STOP, Outcome.STOP, Outcome.SEE_STAFF, Outcome.STOP]
     assert [c.result.reason for c in refused][:2] == [Reason.PASS_REVOKED, Reason.PASS_EXPIRED]
-    with qtbot.waitSignal(kiosk.bridge.received, timeout=10_000,
+    with qtbot.waitSignal(kiosk.gate.event_seen, timeout=10_000,
                           check_params_cb=lambda e: isinstance(e, GateClosed)):
         check = scan(kiosk, scanner, qtbot, seal(data))
         assert check.outcome is Outcome.PASS
@@ -90,7 +83,7 @@ def test_the_kiosk_stopping_while_the_gate_is_held_open_leaves_the_relay_off(gat
 def test_the_same_check_shown_again_never_opens_twice(gate_kiosk, qtbot):
     kiosk, data, scanner, relay = gate_kiosk
     first = scan(kiosk, scanner, qtbot, seal(data))
-    with qtbot.waitSignal(kiosk.bridge.received, timeout=10_000,
+    with qtbot.waitSignal(kiosk.gate.event_seen, timeout=10_000,
                           check_params_cb=lambda e: isinstance(e, GateRefused) and e.reason == "repeated"):
         kiosk.gate.on_check(first)  # the same logged check shown again (a repaint, a second listener)
     assert relay.wait_pulses(1, timeout=10)
@@ -100,7 +93,7 @@ def test_the_same_check_shown_again_never_opens_twice(gate_kiosk, qtbot):
 def test_a_lost_relay_is_a_fault_for_staff_and_health_the_citizen_sees_see_staff_and_a_replug_recovers(
         gate_kiosk, qtbot):
     kiosk, data, scanner, relay = gate_kiosk
-    with qtbot.waitSignal(kiosk.bridge.received, timeout=10_000,
+    with qtbot.waitSignal(kiosk.gate.event_seen, timeout=10_000,
                           check_params_cb=lambda e: isinstance(e, GateUnavailable)):
         relay.unplug()
     assert kiosk.window.device_status()["gate"][0] is False
@@ -110,11 +103,11 @@ def test_a_lost_relay_is_a_fault_for_staff_and_health_the_citizen_sees_see_staff
     check = scan(kiosk, scanner, qtbot, seal(data))
     assert (check.outcome, check.result.reason) == (Outcome.SEE_STAFF, Reason.GATE_UNAVAILABLE)
     assert check.event["outcome"] == "SEE_STAFF"  # logged as shown
-    with qtbot.waitSignal(kiosk.bridge.received, timeout=10_000,
+    with qtbot.waitSignal(kiosk.gate.event_seen, timeout=10_000,
                           check_params_cb=lambda e: isinstance(e, GateAvailable)):
         relay.replug()
     assert kiosk.health().gate.relay_ok and kiosk.window.device_status()["gate"][0]
-    with qtbot.waitSignal(kiosk.bridge.received, timeout=10_000,
+    with qtbot.waitSignal(kiosk.gate.event_seen, timeout=10_000,
                           check_params_cb=lambda e: isinstance(e, GateOpened)):
         assert scan(kiosk, scanner, qtbot, seal(data)).outcome is Outcome.PASS
     assert relay.wait_pulses(1) and relay.ons() == 1
@@ -123,7 +116,7 @@ def test_a_lost_relay_is_a_fault_for_staff_and_health_the_citizen_sees_see_staff
 def test_staff_open_once_hold_and_lock_are_journaled_with_the_role(gate_kiosk, qtbot):
     kiosk, data, scanner, relay = gate_kiosk
     services = kiosk.services(lambda: None)
-    with qtbot.waitSignal(kiosk.bridge.received, timeout=10_000,
+    with qtbot.waitSignal(kiosk.gate.event_seen, timeout=10_000,
                           check_params_cb=lambda e: isinstance(e, GateClosed)):
         assert services.gate("open_once", "staff") == "gate opened once"
     assert relay.wait_pulses(1) and relay.ons() == 1
@@ -157,17 +150,17 @@ def test_a_passage_sensor_closes_early_and_tailgating_is_shown_to_staff_and_jour
     qtbot.addWidget(window)
     kiosk = Kiosk(KioskConfig(gate=gate), data, window, gate_modules={"gpiod_module": FakeGpiod([chip])})
     try:
-        with qtbot.waitSignal(kiosk.bridge.received, timeout=10_000,
+        with qtbot.waitSignal(kiosk.gate.event_seen, timeout=10_000,
                               check_params_cb=lambda e: isinstance(e, SensorAvailable)):
             kiosk.start_devices()
         assert kiosk.gate.keeper.controller.wait_available(10)
-        with qtbot.waitSignal(kiosk.bridge.received, timeout=10_000,
+        with qtbot.waitSignal(kiosk.gate.event_seen, timeout=10_000,
                               check_params_cb=lambda e: isinstance(e, GateClosed) and e.reason == "passed"):
             kiosk.services(lambda: None).gate("open_once", "staff")  # a one-minute pulse...
             assert relay.wait_state(True)
             chip.edge(4)  # ...ends as soon as the person has passed
         assert relay.wait_state(False)
-        with qtbot.waitSignal(kiosk.bridge.received, timeout=10_000,
+        with qtbot.waitSignal(kiosk.gate.event_seen, timeout=10_000,
                               check_params_cb=lambda e: isinstance(e, Tailgating)):
             chip.edge(4)  # a second person with no check
         assert "tailgating" in kiosk.window.device_status()["gate"][1]
@@ -195,7 +188,7 @@ def test_a_pass_whose_pulse_cannot_reach_the_relay_turns_to_see_staff(tmp_path, 
         qtbot.waitUntil(lambda: all(window.device_status().get(d, (False, ""))[0] for d in ("scanner", "gate")),
                         timeout=10_000)
         board.stuck = True  # the board takes the report, the contact does not move
-        with qtbot.waitSignal(kiosk.bridge.received, timeout=10_000,
+        with qtbot.waitSignal(kiosk.gate.event_seen, timeout=10_000,
                               check_params_cb=lambda e: isinstance(e, GateRefused)):
             assert scan(kiosk, scanner, qtbot, seal(data)).outcome is Outcome.PASS
         assert window.verdict_page.outcome == "SEE_STAFF"
