@@ -123,7 +123,8 @@ class Gatekeeper:
 
     # -- staff ---------------------------------------------------------------------------------------------
     def staff_action(self, action: str, role: str) -> str:
-        """open_once | hold_open | lock | normal, by `role` (staff/admin); journaled; returns a line for the screen."""
+        """open_once | hold_open | lock | normal, by `role` (staff/admin); journaled. Returns the key of the words
+        for the screen (kiosk/core/outcome/gate_words.py): gate.done.ACTION or gate.refused.locked/unavailable."""
         if action not in STAFF_ACTIONS:
             raise ValueError(f"gate action is one of {', '.join(STAFF_ACTIONS)}")
         state = self.controller.state
@@ -131,13 +132,13 @@ class Gatekeeper:
         self.last_action = f"{action} by {role} at {self.clock().astimezone(timezone.utc):%H:%M}Z"
         if action == "open_once":
             if state.mode == LOCKED:
-                return "the gate is locked: choose normal first"
+                return "gate.refused.locked"
             if not state.available:
-                return f"the gate relay is unavailable: {state.fault}"
+                return "gate.refused.unavailable"
             self.controller.open_for(source="staff")
-            return "gate opened once"
-        self.controller.set_mode(STAFF_ACTIONS[action])
-        return {"hold_open": "gate held open", "lock": "gate locked", "normal": "gate back to normal"}[action]
+        else:
+            self.controller.set_mode(STAFF_ACTIONS[action])
+        return f"gate.done.{action}"
 
     # -- device events (GUI thread) ------------------------------------------------------------------------
     def note(self, event: object) -> tuple[str, bool, str] | None:

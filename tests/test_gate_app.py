@@ -118,13 +118,13 @@ def test_staff_open_once_hold_and_lock_are_journaled_with_the_role(gate_kiosk, q
     services = kiosk.services(lambda: None)
     with qtbot.waitSignal(kiosk.gate.event_seen, timeout=10_000,
                           check_params_cb=lambda e: isinstance(e, GateClosed)):
-        assert services.gate("open_once", "staff") == "gate opened once"
+        assert services.gate("open_once", "staff") == "gate.done.open_once"
     assert relay.wait_pulses(1) and relay.ons() == 1
     services.gate("lock", "staff")
     qtbot.waitUntil(lambda: kiosk.health().gate.mode == "locked", timeout=10_000)
     check = scan(kiosk, scanner, qtbot, seal(data))
     assert (check.outcome, check.result.reason) == (Outcome.SEE_STAFF, Reason.GATE_UNAVAILABLE)
-    assert "locked" in services.gate("open_once", "staff")
+    assert services.gate("open_once", "staff") == "gate.refused.locked"
     services.gate("hold_open", "staff")
     assert relay.wait_state(True, timeout=10)
     qtbot.waitUntil(lambda: "HELD OPEN" in kiosk.window.device_status()["gate"][1], timeout=10_000)

@@ -40,3 +40,9 @@ def test_a_failing_gate_callback_is_shown_not_raised(make_window):
     page = staff_page(make_window(services=UiServices(gate=broken)))
     page.gate.press("open_once")
     assert "relay gone" in page.gate.feedback.text()
+
+
+def test_the_answer_is_shown_in_the_staff_language(make_window):
+    page = staff_page(make_window(services=UiServices(gate=lambda action, role: f"gate.done.{action}")))
+    page.gate.press("lock")
+    assert page.gate.feedback.text() == "闸门已锁定"  # the default first language, Simplified Chinese

@@ -1,7 +1,8 @@
 """The gate's row on the staff screen: open once, hold open, lock, back to normal; one line of feedback.
 
 Self-contained: StaffPage adds it when UiServices.gate is set; every press goes to that callback with the role
-"staff" (the app journals it) and the answer is shown below the buttons. GUI thread only.
+"staff" (the app journals it) and its answer, a words key, is shown below the buttons in the staff's language.
+GUI thread only.
 """
 from __future__ import annotations
 
@@ -33,5 +34,6 @@ class GatePanel(QWidget):
         column.addWidget(self.feedback)
 
     def press(self, action: str) -> None:
+        """The callback answers with a words key (gate.done.*, gate.refused.*); anything else is shown as is."""
         ok, message = call_safely(self._control, action, self._role)
-        self.feedback.setText(str(message or ""))
+        self.feedback.setText(strings.text(str(message or ""), self._lang) if message else "")
