@@ -7,12 +7,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.core.outcome import strings
 from kiosk.ui.shared import theme
-from kiosk.ui.staff.access import PinGuard
+from kiosk.ui.staff.access import PinGuard, format_wait
 from kiosk.ui.staff.keypad import Keypad
 from kiosk.ui.staff.pins import check_pin
 from kiosk.ui.shared.settings import UiSettings
@@ -45,7 +46,7 @@ class PinPage(Page):
         self.keypad.submitted.connect(self.submit)
         column.addWidget(self.keypad)
         self.message = label(self, sizes, "")
-        self.message.setAccessibleName("message")
+        self.message.setAccessibleName(strings.text("pin.message", lang))
         column.addWidget(self.message)
         self.cancel = button(self, sizes, "button.cancel", self.cancelled.emit)
         column.addWidget(self.cancel)
@@ -55,6 +56,11 @@ class PinPage(Page):
         column.addWidget(self.more)
         self._language = lang
         self.set_timeout_warning(None)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.cancelled.emit,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._countdown = QTimer(self)  # the lockout counts down on screen
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._show_lock)
         self._show_lock()
 
     def set_timeout_warning(self, seconds: int | None) -> None:
@@ -84,5 +90,13 @@ class PinPage(Page):
 
     def _show_lock(self) -> None:
         remaining = self._guard.remaining(self._clock())
-        if remaining > 0:
-            self.message.setText(strings.text("pin.locked", self._language, seconds=math.ceil(remaining)))
+        locked = remaining > 0
+        if locked:
+            self.message.setText(strings.text("pin.locked", self._language, time=format_wait(remaining),
+                                              seconds=math.ceil(remaining)))
+            if not self._countdown.isActive():
+                self._countdown.start()
+        elif self._countdown.isActive():
+            self._countdown.stop()
+            self.message.setText("")
+        self.message.setAccessibleDescription(self.message.text())
