@@ -71,7 +71,7 @@ def tone(freqs: tuple[float, ...], seconds: float) -> bytes:
     return _wav(np.concatenate(parts).astype("<i2"))
 
 
-TONES = {"tone": ((880.0,), 0.12), "alert": ((988.0, 784.0, 988.0, 784.0), 0.18)}
+TONES = {"tone": ((880.0,), 0.1), "alert": ((988.0, 784.0, 988.0, 784.0), 0.18)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -54,6 +54,7 @@ class KioskHealth:
     sync: SyncHealth = field(default_factory=SyncHealth)
     clock_ok: bool = True
     clock_detail: str = ""
+    help_requested: bool = False  # a citizen pressed "call staff" and no one has answered yet (heartbeat)
 
     @property
     def all_ok(self) -> bool:

@@ -49,6 +49,7 @@ class VerdictView:
     reason_key: str  # strings key of the reason line
     flags: tuple[str, ...] = ()
     reason_code: str = ""  # for staff screens only (never on a citizen screen)
+    birth_date: str = ""  # for the staff lookup only, to compare with a document (never on a citizen screen)
 
     @property
     def prompt(self) -> str:
@@ -83,7 +84,8 @@ def verdict_view(result: object, outcome: object) -> VerdictView:
     return VerdictView(outcome=chosen, verdict=verdict, reason=reason, status=status,
                        from_card=_text(result.format, 10) == "ID_CARD", name=name, identifier=identifier,
                        document_key=document, reason_key=_reason_key(chosen, verdict, reason, status, flags),
-                       flags=flags, reason_code=_text(result.reason, MAX_FIELD))
+                       flags=flags, reason_code=_text(result.reason, MAX_FIELD),
+                       birth_date=_text(getattr(result.holder, "birth_date", ""), 16) if result.holder else "")
 
 
 def _reason_key(outcome: Outcome, verdict: Verdict, reason: Reason | None, status: Status | None,

@@ -64,7 +64,7 @@ class AdminPage(Page):
         left.addWidget(self.export_dir)
         left.addWidget(button(self, sizes, "button.export", self._export))
         self.message = label(self, sizes, bold=True)
-        self.message.setAccessibleName("message")
+        self.message.setAccessibleName(strings.text("admin.message", lang))
         left.addWidget(self.message)
         left.addStretch(1)
 
@@ -99,7 +99,18 @@ class AdminPage(Page):
         right.addWidget(self.pitch)
         self.identity = label(self, sizes, strings.text("admin.kiosk_id", lang, kiosk_id=clip(settings.kiosk_id)))
         right.addWidget(self.identity)
-        self.timeout, self.more = add_closing_rows(self, right, sizes, "button.exit", self.exit_requested.emit)
+        self.timeout, self.more = add_closing_rows(self, right, sizes, "button.exit", self._exit_pressed)
+        self._exit_armed = False
+
+    def _exit_pressed(self) -> None:
+        """Stopping the gate is confirmed: the first press asks, the second (on the same screen) exits."""
+        exit_button = self.findChild(type(self.voice), "button.exit")
+        if not self._exit_armed:
+            self._exit_armed = True
+            exit_button.set_label(strings.text("button.exit_confirm", self._lang), self._lang)
+            exit_button.setStyleSheet(exit_button.styleSheet() + " QPushButton { background: #A50021; }")
+            return
+        self.exit_requested.emit()
 
     def focus_entry(self) -> None:
         self.focusNextChild()

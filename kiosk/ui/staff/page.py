@@ -171,7 +171,8 @@ class StaffPage(Page):
         lines = [texts.reason if texts.reason != status else "",
                  f"{strings.text('staff.status', lang)}: {status}" if status else "",
                  f"{strings.text('staff.code', lang)}: {view.reason_code}" if view.reason_code else "",
-                 view.identity_line(lang)]
+                 view.identity_line(lang),
+                 f"{strings.text('staff.birth_date', lang)}: {view.birth_date}" if view.birth_date else ""]
         self.result.setText("\n".join(line for line in lines if line))
         self.result.setAccessibleName(" ".join([texts.word] + [line for line in lines if line]))
 
