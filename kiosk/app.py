@@ -225,13 +225,16 @@ def _detail(event: object) -> str:
     return str(getattr(event, "reason", "") or getattr(event, "detail", "") or "")
 
 
-def make_window(config: KioskConfig, data: DataDir) -> KioskWindow:
-    """The window with the site's settings: languages, kiosk mode, identity, and any [ui] keys of kiosk.toml."""
+def make_window(config: KioskConfig, data: DataDir, screen: tuple[int, int] | None = None) -> KioskWindow:
+    """The window with the site's settings: languages, kiosk mode, identity, and any [ui] keys of kiosk.toml;
+    `screen` (W, H) puts it on a panel of that size (and that panel's typical pitch unless [ui] sets one)."""
     try:
         settings = UiSettings(languages=config.languages, kiosk_mode=config.fullscreen,
                               kiosk_id=data.device().device_id, site_name=config.site, **config.ui)
-    except TypeError as exc:
+    except (TypeError, ValueError) as exc:
         raise ConfigError(f"[ui]: {exc}") from None
+    if screen is not None:
+        settings = settings.for_panel(*screen, pitch_mm=config.ui.get("pixel_pitch_mm"))
     return KioskWindow(settings)
 
 

@@ -33,6 +33,7 @@ READING_PROMPT_DELAY_MS = 1500  # a fast read goes straight to the verdict promp
 class KioskWindow(QWidget):
     state_changed = Signal(str)  # a ScreenState
     verdict_shown = Signal(str)  # the outcome, once the verdict page is up
+    lift_hint_shown = Signal()  # the hold is over and the card is still there
     help_changed = Signal(bool)  # a citizen called staff (True) / staff answered (False)
 
     def __init__(self, settings: UiSettings | None = None, parent: QWidget | None = None,
@@ -42,6 +43,7 @@ class KioskWindow(QWidget):
         self.services = services or UiServices()
         self.setWindowTitle("Kiosk")
         self.setObjectName("kiosk")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # holds the focus at rest: no ring on a strip button
         self.resize(*self.settings.screen_size)
         self._state = ScreenState.NONE
         self._devices: dict[str, tuple[bool, str]] = {}
@@ -153,6 +155,8 @@ class KioskWindow(QWidget):
             self._stack.setCurrentWidget(self.staff.container)
             return
         base = self._resting_state()
+        if self.focusWidget() in self.bar.buttons() or self.focusWidget() is None:
+            self.setFocus()
         if base is ScreenState.IDLE:
             self._show_page(self.idle_page)
         else:
@@ -204,7 +208,7 @@ class KioskWindow(QWidget):
 
     def call_staff_label(self) -> None:
         lang = self.settings.primary_language
-        self.bar.call_staff.set_label(strings.text("help.called", lang), lang)
+        self.bar.call_staff.set_label(strings.text("control.called", lang), lang)
         self.bar.call_staff.setAccessibleName(" / ".join(
             dict.fromkeys(strings.text("help.called", lg) for lg in self.settings.languages)))
 
@@ -367,6 +371,7 @@ class KioskWindow(QWidget):
             self._hold_elapsed = True
             self.verdict_page.show_lift_hint()
             self.voice.say("lift")
+            self.lift_hint_shown.emit()
             self._hold.start(int(max(0.0, self.settings.card_forgotten_seconds - self.settings.hold_seconds) * 1000))
         else:  # a card forgotten on the reader: no personal data stays up indefinitely
             self._card_present = False

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 LANGUAGES: tuple[str, ...] = ("zh-Hans", "zh-Hant-HK", "en")
 LANGUAGE_NAMES: Mapping[str, str] = {"zh-Hans": "简体中文", "zh-Hant-HK": "繁體中文（香港）", "en": "English"}
+LANGUAGE_SHORT: Mapping[str, str] = {"zh-Hans": "简体", "zh-Hant-HK": "繁體", "en": "English"}  # on buttons
 
 # Screen text, by key then language.
 _TEXT: dict[str, dict[str, str]] = {
@@ -42,6 +43,10 @@ _TEXT: dict[str, dict[str, str]] = {
     "picture.card": {"zh-Hans": "身份证放在读卡器上的图示", "zh-Hant-HK": "身份證放在讀卡器上的圖示",
                      "en": "Picture of an ID card on the card reader"},
     "picture.code": {"zh-Hans": "通行码图示", "zh-Hant-HK": "通行碼圖示", "en": "Picture of a pass code"},
+    "picture.card_gone": {"zh-Hans": "读卡器已划掉：暂时不能用", "zh-Hant-HK": "讀卡器已劃掉：暫時未能使用",
+                          "en": "Card reader crossed out: not working now"},
+    "picture.code_gone": {"zh-Hans": "通行码已划掉：暂时不能扫码", "zh-Hant-HK": "通行碼已劃掉：暫時未能掃碼",
+                          "en": "Pass code crossed out: codes cannot be read now"},
     "picture.staff": {"zh-Hans": "工作人员图示", "zh-Hant-HK": "職員圖示", "en": "Picture of a member of staff"},
     "where.below": {"zh-Hans": "（在屏幕下方）", "zh-Hant-HK": "（在螢幕下方）", "en": "(below the screen)"},
     "where.above": {"zh-Hans": "（在屏幕上方）", "zh-Hant-HK": "（在螢幕上方）", "en": "(above the screen)"},
@@ -50,6 +55,7 @@ _TEXT: dict[str, dict[str, str]] = {
     "line.word_reason": {"zh-Hans": "{word}：{reason}", "zh-Hant-HK": "{word}：{reason}", "en": "{word}: {reason}"},
     "control.language": {"zh-Hans": "其他语言", "zh-Hant-HK": "其他語言", "en": "Languages"},
     "control.call_staff": {"zh-Hans": "呼叫工作人员", "zh-Hant-HK": "呼叫職員", "en": "Call staff"},
+    "control.called": {"zh-Hans": "已呼叫工作人员", "zh-Hant-HK": "已呼叫職員", "en": "Staff called"},
     "help.called": {"zh-Hans": "已呼叫工作人员，请稍候", "zh-Hant-HK": "已呼叫職員，請稍候",
                     "en": "Staff have been called. Please wait"},
     "control.repeat": {"zh-Hans": "重播", "zh-Hant-HK": "重播", "en": "Repeat"},
@@ -88,6 +94,9 @@ _TEXT: dict[str, dict[str, str]] = {
     "status.green": {"zh-Hans": "健康码绿码，核验通过", "zh-Hant-HK": "綠碼，核對通過", "en": "Status green: checked and valid"},
     "status.yellow": {"zh-Hans": "健康码黄码", "zh-Hant-HK": "黃碼", "en": "Status yellow"},
     "status.red": {"zh-Hans": "健康码红码", "zh-Hant-HK": "紅碼", "en": "Status red"},
+    "status_word.green": {"zh-Hans": "绿码", "zh-Hant-HK": "綠碼", "en": "green"},
+    "status_word.yellow": {"zh-Hans": "黄码", "zh-Hant-HK": "黃碼", "en": "yellow"},
+    "status_word.red": {"zh-Hans": "红码", "zh-Hant-HK": "紅碼", "en": "red"},
     # the document shown, in words (never a format code)
     "doc.health": {"zh-Hans": "健康通行证", "zh-Hant-HK": "健康通行證", "en": "Health pass"},
     "doc.vaccination": {"zh-Hans": "疫苗接种证明", "zh-Hant-HK": "疫苗接種證明", "en": "Vaccination certificate"},

@@ -66,7 +66,8 @@ class VerdictView:
         return "   ".join(part for part in (self.name, self.identifier, self.texts(language).document) if part)
 
     def status_text(self, language: str) -> str:
-        return strings.text(f"status.{self.status.value}", language) if self.status else ""
+        """The signed status in one word (绿码 / 紅碼 / red), "" when the document carries none."""
+        return strings.text(f"status_word.{self.status.value}", language) if self.status else ""
 
 
 def verdict_view(result: object, outcome: object) -> VerdictView:

@@ -37,11 +37,20 @@ class AdminPage(Page):
         m = settings.mm_to_px(5)
         grid.setContentsMargins(m, m, m, m)
         grid.setHorizontalSpacing(m)
-        grid.addWidget(label(self, sizes, strings.text("admin.title", lang), title=True), 0, 0, 1, 2)
-        left, right = QVBoxLayout(), QVBoxLayout()
-        grid.addLayout(left, 1, 0)
-        grid.addLayout(right, 1, 1)
+        self._title = label(self, sizes, strings.text("admin.title", lang), title=True)
+        left, middle, right = QVBoxLayout(), QVBoxLayout(), QVBoxLayout()
+        width, height = settings.screen_size
+        if width < height:  # portrait: the status across, export and settings side by side under it
+            places = ((left, 1, 0, 1, 2), (middle, 2, 0), (right, 2, 1))
+        elif width * settings.pixel_pitch_mm >= 210:  # a wide panel: three columns
+            places = ((left, 1, 0), (middle, 1, 1), (right, 1, 2))
+        else:
+            places = ((left, 1, 0), (middle, 2, 0), (right, 1, 1, 2, 1))
+        for layout, *where in places:
+            grid.addLayout(layout, *where)
+        grid.addWidget(self._title, 0, 0, 1, 3)
         self._build_status(left)
+        self._build_export(middle)
         self._build_settings(right)
         self.set_timeout_warning(None)
         self._show_volume()
@@ -56,6 +65,10 @@ class AdminPage(Page):
         row.addWidget(button(self, sizes, "button.refresh", self.refresh))
         row.addWidget(button(self, sizes, "button.sync", self._sync_now))
         left.addLayout(row)
+        left.addStretch(1)
+
+    def _build_export(self, left: QVBoxLayout) -> None:
+        sizes, lang = self.sizes, self._lang
         self.export_dir = QLineEdit(str(Path("/media")), self)
         self.export_dir.setFont(theme.language_font(lang, sizes.text))
         self.export_dir.setMinimumHeight(sizes.target)
@@ -74,7 +87,8 @@ class AdminPage(Page):
         langs = QHBoxLayout()
         for code in strings.LANGUAGES:
             chooser = button(self, sizes, "", lambda c=code: self._choose_language(c))
-            chooser.set_label(strings.LANGUAGE_NAMES[code], code)
+            chooser.set_label(strings.LANGUAGE_SHORT[code], code)
+            chooser.setAccessibleName(strings.LANGUAGE_NAMES[code])
             langs.addWidget(chooser)
         right.addLayout(langs)
         self.voice = button(self, sizes, "button.voice_on" if settings.voice_enabled else "button.voice_off",

@@ -86,11 +86,18 @@ class IdlePictogram(QWidget):
         self.update()
 
     def signs(self) -> list[str]:
+        """The ways in that work now (a person, meaning "see staff", when none does)."""
         return [name for name, on in (("card", self._card), ("code", self._code)) if on] or ["staff"]
+
+    def missing(self) -> list[str]:
+        """The devices that are gone, drawn crossed out beside the working ones (none when all are gone)."""
+        if not (self._card or self._code):
+            return []
+        return [name for name, on in (("card", self._card), ("code", self._code)) if not on]
 
     def describe(self, language: str) -> str:
         from kiosk.core.outcome import strings
-        parts = []
+        parts = [strings.text(f"picture.{sign}_gone", language) for sign in self.missing()]
         for sign in self.signs():
             where = {"card": self._reader_at, "code": self._camera_at}.get(sign)
             text = strings.text(f"picture.{sign}", language)
@@ -108,13 +115,14 @@ class IdlePictogram(QWidget):
 
     def set_height(self, size_px: float) -> None:
         h = max(8, int(size_px))
-        self.setFixedSize(int(h * 1.3 * len(self.signs())), h)
+        self.setFixedSize(int(h * 1.3 * (len(self.signs()) + len(self.missing()))), h)
 
     def paintEvent(self, event) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         h = self.height()
-        for index, sign in enumerate(self.signs()):
+        shown = [(sign, True) for sign in self.signs()] + [(sign, False) for sign in self.missing()]
+        for index, (sign, works) in enumerate(shown):
             painter.save()
             painter.translate(index * h * 1.3, 0)
             pen = QPen(QColor(self._colour), max(2.0, h * 0.05))
@@ -123,8 +131,12 @@ class IdlePictogram(QWidget):
             box = QRectF(h * 0.2, h * 0.2, h * 0.6, h * 0.6)
             getattr(self, f"_paint_{sign}")(painter, box)
             where = {"card": self._reader_at, "code": self._camera_at}.get(sign)
-            if where:
+            if where and works:
                 _arrow(painter, QRectF(0, 0, h, h), where, QColor(self._colour))
+            elif not works:  # a device that is gone: its sign crossed out
+                painter.setPen(QPen(QColor(self._colour), max(3.0, h * 0.08)))
+                painter.drawLine(QPointF(h * 0.1, h * 0.1), QPointF(h * 0.9, h * 0.9))
+                painter.drawLine(QPointF(h * 0.9, h * 0.1), QPointF(h * 0.1, h * 0.9))
             painter.restore()
         painter.end()
 

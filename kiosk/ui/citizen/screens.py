@@ -188,6 +188,7 @@ class VerdictPage(FitPage):
         head = QHBoxLayout()
         head.addStretch(1)
         self.icon = VerdictIcon(settings.mm_to_px(settings.verdict_cap_mm * 1.4), self)
+        self.icon.setObjectName("verdict-icon")
         head.addWidget(self.icon)
         lang = settings.primary_language
         self.word = TextLabel(lang, 10, "#000000", bold=True, parent=self)
@@ -224,7 +225,7 @@ class VerdictPage(FitPage):
             t = view.texts(language)
             line = t.reason if language == primary else strings.text("line.word_reason", language, word=t.word,
                                                                         reason=t.reason)
-            self._add_row(line, language, "reason", 0 if language == primary else 2)
+            self._add_row(line, language, "reason", 0 if language == primary else 3)
         identity = view.identity_line(primary)
         if identity:
             self._add_row(identity, primary, "identity", 1)

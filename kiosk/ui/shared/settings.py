@@ -21,6 +21,13 @@ DEFAULT_STAFF_PIN = "2468"
 DEFAULT_ADMIN_PIN = "135790"
 
 
+# The six panels the kiosk is built for, with the pixel pitch of a typical panel of that resolution (mm per
+# pixel): 15.6" 1920x1080, 15.6" 1366x768, 10.1" 1280x800, 15" 1024x768, 10.1" 800x1280, 21.5" 1080x1920.
+# A site sets its own panel's size and pitch in [ui]; these are the defaults for `kiosk demo --screen WxH`.
+PANELS: dict[tuple[int, int], float] = {(1920, 1080): 0.179, (1366, 768): 0.252, (1280, 800): 0.170,
+                                        (1024, 768): 0.297, (800, 1280): 0.170, (1080, 1920): 0.248}
+
+
 @functools.cache
 def _demo_hash(pin: str, salt: bytes) -> str:
     return hash_pin(pin, salt)
@@ -77,6 +84,11 @@ class UiSettings:
 
     def mm_to_px(self, mm: float) -> int:
         return max(1, round(mm / self.pixel_pitch_mm))
+
+    def for_panel(self, width: int, height: int, pitch_mm: float | None = None) -> UiSettings:
+        """These settings on a WxH panel: its size, and its pitch (given, else a typical one, else unchanged)."""
+        pitch = pitch_mm or PANELS.get((int(width), int(height)), self.pixel_pitch_mm)
+        return self.replace(screen_size=(int(width), int(height)), pixel_pitch_mm=pitch)
 
     def replace(self, **changes) -> UiSettings:
         return dataclasses.replace(self, **changes)

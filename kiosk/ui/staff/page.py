@@ -49,7 +49,10 @@ class StaffPage(Page):
         self._build_help(grid)
         left, right = QVBoxLayout(), QVBoxLayout()
         grid.addLayout(left, 2, 0)
-        grid.addLayout(right, 2, 1)
+        if settings.screen_size[0] < settings.screen_size[1]:  # portrait: the controls go under the keypad
+            grid.addLayout(right, 3, 0)
+        else:
+            grid.addLayout(right, 2, 1)
         self._build_lookup(left)
         self._build_controls(right, paused)
         self.set_timeout_warning(None)
@@ -115,7 +118,8 @@ class StaffPage(Page):
         langs = QHBoxLayout()
         for code in strings.LANGUAGES:
             chooser = button(self, sizes, "", lambda c=code: self.language_chosen.emit(c))
-            chooser.set_label(strings.LANGUAGE_NAMES[code], code)
+            chooser.set_label(strings.LANGUAGE_SHORT[code], code)
+            chooser.setAccessibleName(strings.LANGUAGE_NAMES[code])
             langs.addWidget(chooser)
         right.addLayout(langs)
         self.timeout, self.more = add_closing_rows(self, right, sizes, "button.admin", self.admin_requested.emit)
@@ -168,7 +172,7 @@ class StaffPage(Page):
         self.badge.show()
         self.badge_icon.show()
         status = view.status_text(lang)
-        lines = [texts.reason if texts.reason != status else "",
+        lines = [texts.reason,
                  f"{strings.text('staff.status', lang)}: {status}" if status else "",
                  f"{strings.text('staff.code', lang)}: {view.reason_code}" if view.reason_code else "",
                  view.identity_line(lang),
