@@ -77,7 +77,6 @@ class AdminPage(Page):
         left.addWidget(self.export_dir)
         left.addWidget(button(self, sizes, "button.export", self._export))
         self.message = label(self, sizes, bold=True)
-        self.message.setAccessibleName(strings.text("admin.message", lang))
         left.addWidget(self.message)
         left.addStretch(1)
 
@@ -161,7 +160,9 @@ class AdminPage(Page):
         for item in health.data:
             fresh = strings.text("admin.fresh" if item.is_fresh(health.now) else "admin.stale", lang)
             age = strings.text("admin.age", lang, age=format_age(item.age(health.now)))
-            lines.append(f"  {clip(item.name, 30)} {clip(item.version, 20)}: {age}, {fresh}")
+            name = strings.text(f"data.{item.name.replace(' ', '_')}", lang)
+            name = clip(item.name, 30) if name.startswith("data.") else name
+            lines.append(f"  {name} {clip(item.version, 20)}: {age}, {fresh}")
         clock = strings.text("admin.ok" if health.clock_ok else "admin.fault", lang)
         lines.append(f"  {strings.text('admin.clock', lang)}: {clock} {clip(health.clock_detail, 60)}".rstrip())
         sync = health.sync

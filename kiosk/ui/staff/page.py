@@ -39,6 +39,7 @@ class StaffPage(Page):
                  devices: dict[str, tuple[bool, str]], parent: QWidget | None = None) -> None:
         super().__init__(theme.STAFF, parent)
         self._services, self._paused = services, paused
+        self.last_announcement = ""
         self.sizes = sizes = Sizes(settings)
         self._lang = sizes.language
         grid = QGridLayout(self)
@@ -69,8 +70,7 @@ class StaffPage(Page):
         self.keypad.entry.textChanged.connect(self._on_typed)
         self.keypad.submitted.connect(self.lookup)
         left.addWidget(self.keypad)
-        self.feedback = label(self, sizes)
-        self.feedback.setAccessibleName(strings.text("staff.entry_feedback", self._lang))
+        self.feedback = label(self, sizes)  # read out as what it says (no fixed name hiding it)
         left.addWidget(self.feedback)
         left.addStretch(1)
 
@@ -178,7 +178,12 @@ class StaffPage(Page):
                  view.identity_line(lang),
                  f"{strings.text('staff.birth_date', lang)}: {view.birth_date}" if view.birth_date else ""]
         self.result.setText("\n".join(line for line in lines if line))
-        self.result.setAccessibleName(" ".join([texts.word] + [line for line in lines if line]))
+        spoken = " ".join([texts.word] + [line for line in lines[:2] if line])  # no identity read out
+        self.result.setAccessibleName(spoken)
+        from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+        self.last_announcement = spoken
+        if QAccessible.isActive():
+            QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self.result, spoken))
 
     def clear(self) -> None:
         self.keypad.clear()
@@ -190,7 +195,6 @@ class StaffPage(Page):
     def _on_typed(self, typed: str) -> None:
         feedback = id_entry_feedback(typed)
         self.feedback.setText(strings.text(feedback.key, self._lang, **feedback.fields))
-        self.feedback.setAccessibleDescription(self.feedback.text())
         self.keypad.set_x_enabled(feedback.accept_x)
         colour = {"valid": "#0A5C2E", "incomplete": theme.STAFF.foreground}.get(feedback.state, "#A50021")
         self.feedback.setStyleSheet(f"color: {colour}; background: transparent;")

@@ -46,7 +46,7 @@ class PinPage(Page):
         self.keypad.submitted.connect(self.submit)
         column.addWidget(self.keypad)
         self.message = label(self, sizes, "")
-        self.message.setAccessibleName(strings.text("pin.message", lang))
+        # no fixed accessible name: a screen reader reads the message itself ("Wrong PIN", the countdown)
         column.addWidget(self.message)
         self.cancel = button(self, sizes, "button.cancel", self.cancelled.emit)
         column.addWidget(self.cancel)
@@ -85,6 +85,7 @@ class PinPage(Page):
             self.accepted.emit()
             return True
         self.message.setText(strings.text("pin.wrong", self._language))
+        _announce(self.message)
         self._show_lock()
         return False
 
@@ -99,4 +100,11 @@ class PinPage(Page):
         elif self._countdown.isActive():
             self._countdown.stop()
             self.message.setText("")
-        self.message.setAccessibleDescription(self.message.text())
+        _announce(self.message)
+
+
+def _announce(widget: QWidget) -> None:
+    """Tell a screen reader about a new message (Qt >= 6.8 announcement events)."""
+    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+    if widget.text() and QAccessible.isActive():
+        QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(widget, widget.text()))
