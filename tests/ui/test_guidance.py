@@ -84,3 +84,16 @@ def test_screen_readers_hear_the_messages_themselves(make_window, valid_result):
     assert name.startswith("通过") and "110105" not in name
     feedback = QAccessible.queryAccessibleInterface(win.staff.page.feedback).text(QAccessible.Text.Name)
     assert feedback == win.staff.page.feedback.text()
+
+
+def test_a_wrong_ui_key_value_is_a_config_error_naming_the_key(tmp_path):
+    import pytest
+
+    from kiosk.app import make_window
+    from kiosk.config import ConfigError, KioskConfig
+    from kiosk.datadir import DataDir
+    from kiosk.ui.shared.settings import UiSettings
+    with pytest.raises(ValueError, match="reader_position"):
+        UiSettings(reader_position="behind")
+    with pytest.raises(ConfigError, match="screen_size"):
+        make_window(KioskConfig(ui={"screen_size": [1280]}), DataDir(tmp_path))

@@ -58,6 +58,10 @@ _TEXT: dict[str, dict[str, str]] = {
     "control.called": {"zh-Hans": "已呼叫工作人员", "zh-Hant-HK": "已呼叫職員", "en": "Staff called"},
     "help.called": {"zh-Hans": "已呼叫工作人员，请稍候", "zh-Hant-HK": "已呼叫職員，請稍候",
                     "en": "Staff have been called. Please wait"},
+    "shape.tick-circle": {"zh-Hans": "圆圈中的勾", "zh-Hant-HK": "圓圈中的剔號", "en": "a tick in a circle"},
+    "shape.octagon-bar": {"zh-Hans": "八角形禁止标志", "zh-Hant-HK": "八角形禁止標誌", "en": "an octagon with a bar"},
+    "shape.triangle-exclamation": {"zh-Hans": "三角形感叹号", "zh-Hant-HK": "三角形感嘆號",
+                                   "en": "a triangle with an exclamation mark"},
     "control.repeat": {"zh-Hans": "重播", "zh-Hant-HK": "重播", "en": "Repeat"},
     "control.staff": {"zh-Hans": "工作人员", "zh-Hant-HK": "職員", "en": "Staff"},
     # plain-word reasons (citizen screen); keyed by kiosk.core.outcome.verdicts.Reason values

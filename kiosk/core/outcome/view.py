@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.core.outcome import strings
-from kiosk.core.outcome.result import VerificationResult
+from kiosk.core.outcome.result import HolderView, VerificationResult
 from kiosk.core.outcome.verdicts import Outcome, Reason, Status, Verdict
 
 MAX_FIELD = 40
@@ -86,7 +86,7 @@ def verdict_view(result: object, outcome: object) -> VerdictView:
                        from_card=_text(result.format, 10) == "ID_CARD", name=name, identifier=identifier,
                        document_key=document, reason_key=_reason_key(chosen, verdict, reason, status, flags),
                        flags=flags, reason_code=_text(result.reason, MAX_FIELD),
-                       birth_date=_text(getattr(result.holder, "birth_date", ""), 16) if result.holder else "")
+                       birth_date=_text(result.holder.birth_date, 16) if isinstance(result.holder, HolderView) else "")
 
 
 def _reason_key(outcome: Outcome, verdict: Verdict, reason: Reason | None, status: Status | None,
@@ -113,7 +113,7 @@ def _identity(result: VerificationResult) -> tuple[str, str]:
     """Masked forms; for a valid international pass the full name and birth date instead, which the operator
     compares with an ID document (issue #5). Shown for the verdict's few seconds only, never spoken or logged."""
     holder = result.holder
-    if holder is None or not hasattr(holder, "masked_name"):
+    if not isinstance(holder, HolderView):
         return "", ""
     name = _text(holder.name, 24)
     if name and result.verdict is Verdict.VALID:

@@ -12,6 +12,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QWidget
 
+from kiosk.core.outcome import strings
+from kiosk.ui.shared.settings import POSITIONS
+
 SHAPES = {"PASS": "tick-circle", "STOP": "octagon-bar", "SEE_STAFF": "triangle-exclamation"}
 
 
@@ -63,7 +66,6 @@ class VerdictIcon(QWidget):
         painter.drawPoint(QPointF(x, box.top() + box.height() * 0.82))
 
 
-POSITIONS = ("below", "above", "left", "right")  # where a device sits, seen from the citizen facing the screen
 
 
 class IdlePictogram(QWidget):
@@ -96,7 +98,6 @@ class IdlePictogram(QWidget):
         return [name for name, on in (("card", self._card), ("code", self._code)) if not on]
 
     def describe(self, language: str) -> str:
-        from kiosk.core.outcome import strings
         parts = [strings.text(f"picture.{sign}_gone", language) for sign in self.missing()]
         for sign in self.signs():
             where = {"card": self._reader_at, "code": self._camera_at}.get(sign)

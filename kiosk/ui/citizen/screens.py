@@ -216,7 +216,7 @@ class VerdictPage(FitPage):
         self.icon.set_outcome(self.outcome, fg)
         primary = settings.primary_language
         texts = view.texts(primary)
-        self.icon.setAccessibleName(f"{texts.word} ({self.icon.shape})")
+        self.icon.setAccessibleName(f"{texts.word} ({strings.text('shape.' + self.icon.shape, primary)})")
         self.word.set_language(primary)
         self.word.setText(texts.word)
         self.word.setAccessibleName(texts.word)

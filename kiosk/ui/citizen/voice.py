@@ -69,7 +69,7 @@ class Voice(QObject):
         """Interrupt whatever is playing and say prompt `key`: a tone first for a verdict, then its parts in the
         primary language (every configured language when the site asks for it)."""
         languages = self._settings.languages if self._settings.speak_all_languages else self._settings.languages[:1]
-        self._say(key, languages, tone=key in strings.TONED_PROMPTS)
+        self._say(key, languages, tone=self._settings.tone and key in strings.TONED_PROMPTS)
 
     def say_other_languages(self) -> None:
         """The last prompt again in every language but the primary (the strip's language button)."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from kiosk.core.outcome.strings import LANGUAGES
 from kiosk.ui.staff.pins import hash_pin
 
+POSITIONS = ("below", "above", "left", "right")  # where a device sits, seen by the citizen facing the screen
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_ASSETS = REPO_ROOT / "assets"
 # Demo PINs; every site sets its own (docs/ui.md). Fixed salts so the defaults are reproducible.
@@ -71,6 +72,11 @@ class UiSettings:
         object.__setattr__(self, "screen_size", tuple(int(v) for v in self.screen_size)[:2])
         object.__setattr__(self, "volume_steps", tuple(sorted(min(1.0, max(0.0, float(v)))
                                                                for v in self.volume_steps)) or (1.0,))
+        for key in ("reader_position", "camera_position"):
+            if getattr(self, key) not in POSITIONS:
+                raise ValueError(f"{key} must be one of {', '.join(POSITIONS)}, not {getattr(self, key)!r}")
+        if len(self.screen_size) != 2 or not all(200 <= side <= 8000 for side in self.screen_size):
+            raise ValueError(f"screen_size must be [width, height] in pixels, not {self.screen_size!r}")
         if not self.pixel_pitch_mm or self.pixel_pitch_mm <= 0:
             object.__setattr__(self, "pixel_pitch_mm", 0.179)
 
