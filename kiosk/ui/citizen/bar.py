@@ -15,6 +15,9 @@ from kiosk.ui.shared.settings import UiSettings
 from kiosk.ui.shared.widgets import BigButton, Page
 
 
+STRIP_CAP_MM = 4.0
+
+
 class CitizenBar(Page):
     def __init__(self, settings: UiSettings, parent: QWidget | None = None) -> None:
         super().__init__(theme.IDLE, parent)
@@ -46,8 +49,10 @@ class CitizenBar(Page):
         self._layout.setSpacing(settings.mm_to_px(2))
         size = settings.mm_to_px(max(settings.target_mm, 9.53))
         self.setFixedHeight(settings.strip_height_px())
-        text_px = max(18, int(size * 0.36))
         lang = settings.primary_language
+        # a 4 mm capital H where the panel allows it (large panels), at most 42 % of the button's height
+        text_px = max(18, min(int(size * 0.42), theme.pixel_size_for_cap(lang, STRIP_CAP_MM,
+                                                                        settings.pixel_pitch_mm, True)))
         for control in self.buttons():
             control.setMinimumSize(size, size)
             control.setFixedHeight(size)
