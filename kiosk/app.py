@@ -235,6 +235,8 @@ def make_window(config: KioskConfig, data: DataDir, screen: tuple[int, int] | No
         raise ConfigError(f"[ui]: {exc}") from None
     if screen is not None:
         settings = settings.for_panel(*screen, pitch_mm=config.ui.get("pixel_pitch_mm"))
+    if not settings.lockout_state_path:  # PIN lockouts survive a restart: kept beside the kiosk's other state
+        settings = settings.replace(lockout_state_path=str(data.root / "pin-lockouts.json"))
     return KioskWindow(settings)
 
 

@@ -181,3 +181,17 @@ def test_staff_lookup_is_decided_by_the_sites_policy_and_shown_as_the_gate_would
         assert not kiosk.health().help_requested
     finally:
         kiosk.stop()
+
+
+def test_pin_lockouts_are_kept_in_the_data_directory_across_a_restart(tmp_path, qtbot):
+    from kiosk.app import make_window
+    data = DataDir(tmp_path / "data")
+    first = make_window(KioskConfig(), data)
+    qtbot.addWidget(first)
+    first.staff.ask_pin("staff")
+    for _ in range(3):
+        first.staff.page.submit("0000")
+    second = make_window(KioskConfig(), data)  # the kiosk restarted
+    qtbot.addWidget(second)
+    assert second.staff.guards["staff"].is_locked(second.staff.clock())
+    assert not second.staff.guards["admin"].is_locked(second.staff.clock())
