@@ -173,8 +173,8 @@ def _arrow(painter: QPainter, cell: QRectF, where: str, colour: QColor) -> None:
     tip = {"below": QPointF(c.x(), cell.bottom()), "above": QPointF(c.x(), cell.top()),
            "left": QPointF(cell.left(), c.y()), "right": QPointF(cell.right(), c.y())}[where]
     dx, dy = {"below": (0, -1), "above": (0, 1), "left": (1, 0), "right": (-1, 0)}[where]
-    base = QPointF(tip.x() + dx * s * 0.14, tip.y() + dy * s * 0.14)
-    px, py = -dy * s * 0.09, dx * s * 0.09
+    base = QPointF(tip.x() + dx * s * 0.19, tip.y() + dy * s * 0.19)
+    px, py = -dy * s * 0.13, dx * s * 0.13
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(colour)
     painter.drawPolygon(QPolygonF([tip, QPointF(base.x() + px, base.y() + py), QPointF(base.x() - px, base.y() - py)]))
