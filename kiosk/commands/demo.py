@@ -12,7 +12,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser("demo", help="run the whole kiosk on emulated devices through a scripted scenario")
     demo.add_argument("--headless", action="store_true", help="render offscreen even where a display exists")
     demo.add_argument("--screenshots", metavar="DIR",
-                      help="save a screenshot of every state into DIR (with --screen: exactly WxH, and DIR/layout.json)")
+                      help="save a screenshot of every state into DIR (with --screen: exactly WxH, plus layout.json)")
     demo.add_argument("--screen", metavar="WxH", type=_screen,
                       help="run full screen on a WxH panel, e.g. 1280x800 (offscreen where there is no display)")
     demo.set_defaults(handler=run_demo_command)

@@ -3,12 +3,14 @@
 The composition root calls show_idle / show_reading / show_result / show_device_status / card_lifted (on the
 GUI thread, typically from a slot connected to EventBridge.received). `show_result` takes a typed VerdictView
 (kiosk.core.outcome.view), or a VerificationResult and its Outcome from which it builds one; the screen, the
-announcement and the voice all read that one view. The window keeps its panel size: pages are fitted to it and
-the control strip is pinned below them, so nothing can grow the window or push the strip off the screen. A verdict stays at least
-`UiSettings.hold_seconds` and, when it came from a card, until `card_lifted()`; then the screen returns to
-idle (or paused / unavailable) and the verdict page is wiped. No result can crash it: every field is read
-defensively and unknown verdicts or reasons fall back to SEE STAFF and a generic sentence.
-States: idle, reading, verdict, unavailable, paused, pin:staff, pin:admin, staff, admin.
+announcement and the voice all read that one view. The window keeps its panel size: pages are fitted to it
+and the control strip is pinned below them, so nothing can grow the window or push the strip off the screen.
+A verdict stays at least `UiSettings.hold_seconds` and, when it came from a card, until `card_lifted()`; then
+the screen returns to idle (or paused / unavailable) and the verdict page is wiped. No result can crash it:
+unknown verdicts or reasons fall back to SEE STAFF and a generic sentence. States: `ScreenState`.
+The staff door is not a citizen button: Ctrl+Alt+S / Ctrl+Alt+A, or a long press in the top-left corner. The
+strip's "call staff" raises a help request: a chime and a sentence here, a banner on the staff screen, and
+`help_requested()` for the heartbeat (through UiServices.help_changed).
 """
 from __future__ import annotations
 
