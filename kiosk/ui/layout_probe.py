@@ -97,7 +97,11 @@ def _fully_shown(window: QWidget, widget: QWidget, rect: QRect) -> bool:
 def _clipped(widget: QWidget) -> bool:
     if isinstance(widget, QLabel) and widget.text():
         if widget.wordWrap():
-            return widget.heightForWidth(widget.width()) > widget.height() + 1
+            # a word wider than the label runs off its side (CJK text breaks between characters: not a word)
+            words = [w for w in widget.text().replace("\u200b", " ").split() if all(ord(ch) < 0x2E80 for ch in w)]
+            widest = max((widget.fontMetrics().horizontalAdvance(word) for word in words), default=0)
+            room = widget.contentsRect().width()
+            return widget.heightForWidth(widget.width()) > widget.height() + 1 or widest > room + 1
         hint = widget.sizeHint()
         return hint.width() > widget.width() + 1 or hint.height() > widget.height() + 1
     if isinstance(widget, QAbstractButton) and widget.text():

@@ -64,3 +64,19 @@ def test_text_stays_above_the_floor_on_every_panel(qapp):
                 assert QFontMetricsF(label.font()).capHeight() * settings.pixel_pitch_mm >= 7.33 - 0.05, panel
         win.close()
         win.deleteLater()
+
+
+def test_a_long_name_wraps_instead_of_running_off_a_narrow_panel(qapp):
+    from kiosk.core.outcome.result import HolderView, VerificationResult
+    from kiosk.core.outcome.verdicts import Outcome, Reason, Verdict
+    settings = UiSettings(languages=("en", "zh-Hans", "zh-Hant-HK"), voice_enabled=False,
+                          hold_seconds=3600).for_panel(800, 1280)
+    win = KioskWindow(settings)
+    win.show()
+    long_name = VerificationResult(Verdict.VALID, Reason.OK, "HC1", pass_type="vaccination",
+                                   holder=HolderView(name="WOLFESCHLEGELSTEINHAUSENBERGERDORFF", birth_date="1949-12-31"))
+    win.show_result(long_name, Outcome.PASS)
+    settle(win)
+    assert not problems(measure(win)), problems(measure(win))
+    win.close()
+    win.deleteLater()

@@ -228,7 +228,7 @@ class VerdictPage(FitPage):
             self._add_row(line, language, "reason", 0 if language == primary else 3)
         identity = view.identity_line(primary)
         if identity:
-            self._add_row(identity, primary, "identity", 1)
+            self._add_row(_breakable(identity), primary, "identity", 1)
         self._hide_unused_rows()
         self.refit()
 
@@ -321,6 +321,13 @@ class VerdictPage(FitPage):
         for label in self._labels[self._used:]:
             if not label.isHidden():
                 label.hide()
+
+
+def _breakable(text: str, run: int = 12) -> str:
+    """A long unbroken token (a long name on an international pass) may wrap on a narrow panel: a zero-width
+    space every `run` characters of a token longer than that, so no word can be wider than the page."""
+    return " ".join("\u200b".join(word[i:i + run] for i in range(0, len(word), run)) if len(word) > run else word
+                    for word in text.split(" "))
 
 
 def _discard(widget: QWidget) -> None:
