@@ -76,7 +76,7 @@ def _text(widget: QWidget) -> str:
     if isinstance(widget, QLineEdit):
         return "" if widget.echoMode() != QLineEdit.EchoMode.Normal else widget.text()
     if isinstance(widget, (QLabel, QAbstractButton)):
-        return widget.text()
+        return widget.text().replace("\u200b", "")  # the soft breaks of long names are not text
     return widget.accessibleName()
 
 

@@ -250,7 +250,7 @@ class VerdictPage(FitPage):
 
     def visible_text(self) -> list[str]:
         labels = [self.word] + self._labels[:self._used]
-        return [label.text() for label in labels if label.text() and not label.isHidden()]
+        return [label.text().replace("\u200b", "") for label in labels if label.text() and not label.isHidden()]
 
     def elements(self) -> list[tuple[str, TextLabel]]:
         """(element name, label) of every row in use: verdict-word, reason, identity, lift-hint."""
@@ -323,7 +323,7 @@ class VerdictPage(FitPage):
                 label.hide()
 
 
-def _breakable(text: str, run: int = 12) -> str:
+def _breakable(text: str, run: int = 20) -> str:
     """A long unbroken token (a long name on an international pass) may wrap on a narrow panel: a zero-width
     space every `run` characters of a token longer than that, so no word can be wider than the page."""
     return " ".join("\u200b".join(word[i:i + run] for i in range(0, len(word), run)) if len(word) > run else word
