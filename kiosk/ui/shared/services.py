@@ -34,5 +34,8 @@ class UiServices:
     settings_changed: Callable[[UiSettings], None] | None = None
     # a citizen called staff (True) or staff answered (False): the app puts it into KioskHealth (heartbeat)
     help_changed: Callable[[bool], None] | None = None
+    # staff: the gate output: action (open_once, hold_open, lock, normal) and the role asking -> a words key
+    # (gate.done.ACTION, gate.refused.locked / unavailable; kiosk/core/outcome/gate_words.py) or a message
+    gate: Callable[[str, str], str] | None = None
     # admin: leave kiosk mode to the desktop (default: close the window and quit the application)
     exit_requested: Callable[[], None] | None = None
