@@ -74,18 +74,18 @@ class FrameSource:
 
 
 def _paced(frames: Iterator[Retrieve], fps: float, stopped: Callable[[], bool],
-           wait: Callable[[float], bool]) -> Iterator[Retrieve]:
+           wait: Callable[[float], bool], clock: Callable[[], float] = time.monotonic) -> Iterator[Retrieve]:
     """Yield frames no faster than fps, on a fixed schedule (late frames are not made up by bursts)."""
     period = 1.0 / fps
-    due = time.monotonic()
+    due = clock()
     for frame in frames:
-        delay = due - time.monotonic()
+        delay = due - clock()
         if delay > 0 and wait(delay):
             return
         if stopped():
             return
         yield frame
-        due = max(due + period, time.monotonic() - period)
+        due = max(due + period, clock() - period)
 
 
 class CameraSource(FrameSource):
