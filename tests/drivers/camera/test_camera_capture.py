@@ -34,7 +34,7 @@ class Events:
     def __call__(self, event) -> None:
         self.q.put(event)
 
-    def next_of(self, kind, timeout: float = 10.0):
+    def next_of(self, kind, timeout: float = 30.0):
         while True:
             event = self.q.get(timeout=timeout)
             if isinstance(event, kind):
