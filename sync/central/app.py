@@ -23,7 +23,8 @@ from sync.bundle import bundle_signature_valid
 from sync.central import registry
 from sync.central.exports import csv_rows
 from sync.central.ingest import IngestRejected, ingest
-from sync.central.limits import BodySizeLimit
+from sync.central.errors import ERROR_RESPONSES, install_error_handlers
+from sync.central.guard import STAMP, RequestGuard
 from sync.central.models import (NAME, Bundle, ChainFlag, DailyCount, Device, EnrollRequest, EnrollResponse,
                                  EventBatch, IngestResponse, TokenRequest, TokenResponse)
 from sync.central.store import Store
@@ -31,11 +32,7 @@ from sync.devicekey import load_public_key_b64
 
 DEFAULT_MAX_BODY = 16 * 1024 * 1024
 FILE_NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"
-COMMON_RESPONSES: dict = {
-    400: {"description": "the body is not well-formed JSON"},
-    401: {"description": "missing or bad device signature or admin credential, clock skew, replay"},
-    413: {"description": "request body over the size limit"},
-}
+COMMON_RESPONSES: dict = ERROR_RESPONSES  # every refusal is {"error": type, "detail": short text} (errors.py)
 
 
 class _Context:
@@ -64,10 +61,13 @@ class _Context:
             raise HTTPException(401, "admin credential required", headers={"WWW-Authenticate": "Bearer"})
 
 
-def create_app(store: Store, clock: Callable[[], float] = time.time, max_body: int = DEFAULT_MAX_BODY) -> FastAPI:
-    """The ASGI app over `store`; `clock` (seconds since the epoch) is injectable for skew tests."""
+def create_app(store: Store, clock: Callable[[], float] = time.time, max_body: int = DEFAULT_MAX_BODY,
+               limits: dict | None = None) -> FastAPI:
+    """The ASGI app over `store`; `clock` (seconds since the epoch) is injectable for skew tests; `limits` are
+    RequestGuard's keyword options (max_in_flight, queue_wait_s, body_deadline_s)."""
     app = FastAPI(title="Kiosk central service", version="1", responses=COMMON_RESPONSES)
-    app.add_middleware(BodySizeLimit, max_body=max_body)
+    app.add_middleware(RequestGuard, store=store, clock=clock, max_body=max_body, **(limits or {}))  # limits before parsing
+    install_error_handlers(app)
     ctx = _Context(store, clock)
     _device_api(app, ctx)
     _admin_api(app, ctx)
@@ -201,7 +201,7 @@ async def _authenticate_device(request: Request, store: Store, clock: Callable[[
     h = request.headers
     device_id, stamp, nonce, signature = (h.get(auth.HEADER_DEVICE), h.get(auth.HEADER_TIME),
                                           h.get(auth.HEADER_NONCE), h.get(auth.HEADER_SIGNATURE))
-    if not (device_id and stamp and nonce and signature) or not stamp.lstrip("-").isdigit() or len(nonce) > 64:
+    if not (device_id and stamp and nonce and signature) or not STAMP.fullmatch(stamp) or len(nonce) > 64:
         raise HTTPException(401, "device signature headers required")
     server_now = int(clock())
     if abs(server_now - int(stamp)) > auth.MAX_SKEW_SECONDS:

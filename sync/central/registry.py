@@ -66,8 +66,10 @@ def enroll(tx: Tx, token: str, device_id: str, public_key: str, now: datetime) -
                          (device_id, utc_text(now), _digest(token))).rowcount
     if updated != 1:
         raise EnrollmentError("enrollment token already used")
-    tx.execute("INSERT INTO devices (device_id, public_key, site, enrolled_at) VALUES (?, ?, ?, ?)",
-               (device_id, public_key, site, utc_text(now)))
+    inserted = tx.execute("INSERT INTO devices (device_id, public_key, site, enrolled_at) VALUES (?, ?, ?, ?) "
+                          "ON CONFLICT (device_id) DO NOTHING", (device_id, public_key, site, utc_text(now))).rowcount
+    if inserted != 1:  # a concurrent enrolment of the same id won (PostgreSQL): a 403 here, never a 500
+        raise EnrollmentError("device id already enrolled")
     return site
 
 
