@@ -31,6 +31,7 @@ class SyncReport:
     duplicates: int = 0
     batches: int = 0
     chain_breaks: list[int] = field(default_factory=list)
+    refused: list[int] = field(default_factory=list)  # conflicts: the central holds other events under these seqs
     updated_files: list[str] = field(default_factory=list)
     purged: int = 0  # synced events older than the retention period, removed after this round's upload
     error: str = ""
@@ -92,16 +93,25 @@ class SyncClient:
         while after is not None:
             batch = self.log.events(after_seq=after, limit=self.batch_size, unsynced_only=True)
             if not batch:
-                return
+                break
             answer = self.link.upload(batch)
             if answer.get("through_seq") != batch[-1]["seq"] or not isinstance(answer.get("stored"), int):
                 raise SyncError(f"service acknowledged through {answer.get('through_seq')}, sent {batch[-1]['seq']}")
-            self.log.mark_synced(batch[-1]["seq"], self._clock(), after_seq=after)
+            sent = {e["seq"] for e in batch}
+            refused = [s for s in answer.get("conflicts") or [] if s in sent]
+            if len(refused) != len(answer.get("conflicts") or []):
+                raise SyncError("the service reported conflicts for events it was not sent", retryable=False)
+            self.log.mark_synced(batch[-1]["seq"], self._clock(), after_seq=after, refused=tuple(refused))
             report.uploaded += int(answer.get("stored", 0))
             report.duplicates += int(answer.get("duplicates", 0))
             report.chain_breaks += list(answer.get("chain_breaks", []))
+            report.refused += refused
             report.batches += 1
             after = batch[-1]["seq"]
+        if report.refused:  # never acknowledged: they stay pending, and this round is a failure staff must see
+            raise SyncError(f"the central service refused {len(report.refused)} event(s) as conflicts with events it "
+                            f"already holds (seq {', '.join(map(str, report.refused[:5]))}"
+                            f"{', ...' if len(report.refused) > 5 else ''}); they stay pending", retryable=False)
 
     def _download_all(self, report: SyncReport) -> None:
         self.download_dir.mkdir(parents=True, exist_ok=True)

@@ -32,8 +32,30 @@ from sync.migrations import migrate
 UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
+EPOCH_SPAN = 1 << 40  # sequence numbers of log epoch k are k * EPOCH_SPAN + 1, + 2, ... (see sync/logfile.py)
+
+
 class EventLogError(Exception):
     """The log cannot accept or give back an event (bad argument, unusable file)."""
+
+
+class LogCorrupt(EventLogError):
+    """The file is not a sound SQLite database (corrupt, truncated, not a database at all)."""
+
+
+def _looks_corrupt(exc: sqlite3.DatabaseError) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError) or any(
+        word in text for word in ("malformed", "not a database", "corrupt", "disk i/o error"))
+
+
+def _owner_only(path: Path) -> None:
+    """The log holds masked IDs and keyed hashes: readable by the kiosk's user only (and its WAL files)."""
+    for candidate in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            os.chmod(candidate, 0o600)
+        except OSError:
+            pass
 
 
 def utc_text(now: datetime) -> str:
@@ -55,7 +77,9 @@ class DiskStatus:
 class EventLog:
     """Append-only check log of one device. `append` is durable before it returns."""
 
-    def __init__(self, path: str | os.PathLike, device_id: str, hash_key: bytes) -> None:
+    def __init__(self, path: str | os.PathLike, device_id: str, hash_key: bytes, new_epoch: int = 0) -> None:
+        """Open (or create) the log; a new log's sequence numbers start after `new_epoch * EPOCH_SPAN`.
+        LogCorrupt when the file is not a sound database; EventLogError when it cannot be opened for writing."""
         if not device_id:
             raise EventLogError("device_id is empty")
         if len(hash_key) < 16:
@@ -64,8 +88,25 @@ class EventLog:
         self.device_id = device_id
         self._hash_key = bytes(hash_key)
         self._lock = threading.Lock()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=30)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=30)
+        except (OSError, sqlite3.Error) as exc:
+            raise EventLogError(f"cannot open the event log {self.path}: {exc}") from exc
+        try:
+            self._open(conn, new_epoch)
+        except BaseException as exc:
+            conn.close()
+            if isinstance(exc, sqlite3.DatabaseError) and _looks_corrupt(exc):
+                raise LogCorrupt(f"the event log {self.path} is damaged: {exc}") from exc
+            if isinstance(exc, sqlite3.Error):
+                raise EventLogError(f"the event log {self.path} cannot be written: {exc}") from exc
+            raise
+
+    def _open(self, conn: sqlite3.Connection, new_epoch: int) -> None:
+        check = conn.execute("PRAGMA quick_check(1)").fetchone()
+        if not check or check[0] != "ok":
+            raise sqlite3.DatabaseError(f"database disk image is malformed ({check[0] if check else 'no answer'})")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA busy_timeout=30000")
@@ -73,6 +114,16 @@ class EventLog:
         self.db = sqlite_utils.Database(conn)
         with self._lock:
             migrate(self.db)
+            conn.execute("INSERT INTO chain_head (device_id, seq, hash) SELECT ?, ?, ? WHERE NOT EXISTS "
+                         "(SELECT 1 FROM chain_head WHERE device_id = ?) AND NOT EXISTS "
+                         "(SELECT 1 FROM events WHERE device_id = ?)",
+                         (self.device_id, new_epoch * EPOCH_SPAN, chain.GENESIS, self.device_id, self.device_id))
+        _owner_only(self.path)
+
+    @property
+    def epoch(self) -> int:
+        """The log epoch its sequence numbers belong to (0 for the first log of a device)."""
+        return self.last_seq() // EPOCH_SPAN
 
     # ------------------------------------------------------------------ writing
     def append(self, result: VerificationResult, outcome: Outcome, input_kind: str, now: datetime,
@@ -179,13 +230,15 @@ class EventLog:
         return breaks
 
     # ------------------------------------------------------------------ sync bookkeeping
-    def mark_synced(self, through_seq: int, now: datetime, after_seq: int = 0) -> int:
+    def mark_synced(self, through_seq: int, now: datetime, after_seq: int = 0, refused: tuple[int, ...] = ()) -> int:
         """Record the central service's acknowledgement of every event up to `through_seq` (those after `after_seq`
-        when the caller knows everything before it is marked already); returns rows marked."""
+        when the caller knows everything before it is marked already), except the `refused` ones, which stay
+        pending; returns rows marked."""
+        skip = "".join(" AND seq <> ?" for _ in refused)
         with self._lock:
             cur = self._conn.execute(
-                "UPDATE events SET synced_at = ? WHERE device_id = ? AND seq > ? AND seq <= ? AND synced_at IS NULL",
-                (utc_text(now), self.device_id, after_seq, through_seq))
+                "UPDATE events SET synced_at = ? WHERE device_id = ? AND seq > ? AND seq <= ? AND synced_at IS NULL"
+                + skip, (utc_text(now), self.device_id, after_seq, through_seq, *refused))
             return cur.rowcount
 
     def get_state(self, key: str, default: str | None = None) -> str | None:

@@ -158,3 +158,44 @@ def test_the_camera_path_reads_a_printed_pass_from_an_image_folder(tmp_path, qtb
         assert (shown.args[0].result.verdict, shown.args[0].outcome) == (Verdict.VALID, Outcome.PASS)
     finally:
         kiosk.stop()
+
+
+def test_a_damaged_log_is_moved_aside_at_start_and_the_kiosk_runs(tmp_path, qtbot):
+    """No traceback at start-up: the damaged file is kept aside, a new epoch begins, checks are logged."""
+    data = DataDir(tmp_path / "data")
+    provision(data, NOW, tmp_path)
+    data.event_log_path.write_bytes(b"\x00garbage, not SQLite" * 64)
+    window = KioskWindow()
+    qtbot.addWidget(window)
+    kiosk = Kiosk(KioskConfig(), data, window)
+    try:
+        assert [p.name for p in data.root.glob("events.sqlite.damaged-*")]
+        assert kiosk.checkpoint.log_ok and kiosk.log.epoch == 1
+        assert window.current_state() == "idle" and "damaged" in window.device_status()["log"][1]
+        check = kiosk.checkpoint.check_card(GREEN_CARD)
+        assert check.event is not None and check.event["seq"] > 1
+    finally:
+        kiosk.stop()
+
+
+def test_an_unwritable_log_keeps_the_kiosk_out_of_service_until_it_is_writable(tmp_path, qtbot):
+    data = DataDir(tmp_path / "data")
+    provision(data, NOW, tmp_path)
+    for p in data.root.glob("events.sqlite*"):
+        p.unlink()
+    data.event_log_path.mkdir()  # the log cannot be opened (as on a read-only medium; root ignores file modes)
+    window = KioskWindow()
+    qtbot.addWidget(window)
+    kiosk = Kiosk(KioskConfig(), data, window)
+    try:
+        assert not kiosk.checkpoint.log_ok
+        assert window.current_state() == "unavailable"  # the out-of-service screen, no traceback
+        check = kiosk.checkpoint.check_card(GREEN_CARD)
+        assert check.event is None and check.outcome is Outcome.SEE_STAFF
+        assert kiosk.health().sync.pending == 0  # every staff screen still works
+        data.event_log_path.rmdir()  # staff fixed the medium; the minute's housekeeping notices
+        kiosk.housekeeping()
+        assert kiosk.checkpoint.log_ok and window.current_state() == "idle"
+        assert kiosk.checkpoint.check_card(GREEN_CARD).event is not None
+    finally:
+        kiosk.stop()

@@ -45,8 +45,16 @@ def _identity(args: argparse.Namespace):
 
 
 def _open_log(data, device):
-    from sync.eventlog import EventLog
-    return EventLog(data.event_log_path, device.device_id, device.log_hash_key)
+    from sync.eventlog import EventLogError
+    from sync.logfile import open_log
+    try:
+        opened = open_log(data.event_log_path, device.device_id, device.log_hash_key)
+    except EventLogError as exc:
+        raise UsageError(str(exc)) from None
+    if opened.moved_aside:
+        print(f"kiosk: the event log was damaged; moved aside to {opened.moved_aside}, a new log epoch started",
+              file=sys.stderr)
+    return opened.log
 
 
 def _enroll(args: argparse.Namespace) -> int:
@@ -81,13 +89,15 @@ def _sync(args: argparse.Namespace) -> int:
         log.close()
     result = {"ok": report.ok, "uploaded": report.uploaded, "duplicates": report.duplicates,
               "batches": report.batches, "pending": pending, "updated_files": report.updated_files,
-              "chain_breaks": report.chain_breaks, "error": report.error or None}
+              "chain_breaks": report.chain_breaks, "refused": report.refused, "error": report.error or None}
     if args.json:
         print_json(result)
     else:
         print(f"uploaded {report.uploaded} (duplicates {report.duplicates}), pending {pending}, "
               f"updated: {', '.join(report.updated_files) or 'nothing'}"
               + (f"\nerror: {report.error}" if report.error else ""))
+    if not report.ok and args.json:
+        print(f"kiosk sync: {report.error}", file=sys.stderr)  # loud on stderr too, not only in the JSON
     return 0 if report.ok else 1
 
 
