@@ -96,8 +96,19 @@ def list_devices(tx: Tx) -> list[dict[str, Any]]:
         "SELECT d.device_id, d.site, d.enrolled_at, d.last_seen, d.event_count, d.max_seq, "
         "(SELECT COUNT(*) FROM chain_flags f WHERE f.device_id = d.device_id) "
         "FROM devices d ORDER BY d.device_id").fetchall()
+    gaps = missing_by_device(tx)
     return [{"device_id": r[0], "site": r[1], "enrolled_at": r[2], "last_seen": r[3], "events": r[4],
-             "max_seq": r[5], "missing": r[5] - r[4], "chain_flags": r[6]} for r in rows]
+             "max_seq": r[5], "missing": gaps.get(r[0], 0), "chain_flags": r[6]} for r in rows]
+
+
+def missing_by_device(tx: Tx) -> dict[str, int]:
+    """Sequence numbers never received, per device, counted within each log epoch (a reset kiosk's new log
+    numbers from epoch * 2**40; see sync/logfile.py), so an epoch jump is no gap."""
+    span = 1 << 40
+    rows = tx.execute(f"SELECT device_id, SUM(top - base - n) FROM (SELECT device_id, (seq / {span}) * {span} AS base, "
+                      f"MAX(seq) AS top, COUNT(*) AS n FROM events GROUP BY device_id, seq / {span}) AS epochs "
+                      "GROUP BY device_id").fetchall()
+    return {r[0]: int(r[1] or 0) for r in rows}
 
 
 def daily_counts(tx: Tx, since: str, until: str) -> list[dict[str, Any]]:

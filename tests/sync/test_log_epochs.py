@@ -140,3 +140,24 @@ def test_an_unwritable_log_is_a_typed_error_and_the_log_is_owner_only(tmp_path):
     _fill(log, 1)
     assert all((p.stat().st_mode & 0o777) == 0o600 for p in tmp_path.glob("events.sqlite*"))
     log.close()
+
+
+def test_the_device_list_counts_gaps_within_each_epoch(kiosk, central, db_url, tmp_path):
+    from sync.central import registry
+    from sync.central.store import Store
+    path = tmp_path / "k" / "events.sqlite"
+    log = open_log(path, kiosk.device_id, HASH_KEY).log
+    _fill(log, 3)
+    batch = log.events()
+    kiosk.link.upload([batch[0], batch[2]])  # seq 2 never arrives
+    log.close()
+    _reset(path)
+    log = open_log(path, kiosk.device_id, HASH_KEY).log
+    _fill(log, 2)
+    kiosk.link.upload(log.events())
+    log.close()
+    store = Store(db_url)
+    with store.tx() as tx:
+        [device] = registry.list_devices(tx)
+    store.close()
+    assert (device["events"], device["missing"]) == (4, 1)
