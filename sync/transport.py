@@ -15,7 +15,12 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync import auth
+from sync.deadline import DeadlineTransport, TransferTooLarge, fetch
 from sync.devicekey import public_key_b64
+
+DEFAULT_DEADLINE_S = 90.0  # one whole request and its answer; `kiosk sync` gives up well within 120 s
+MAX_ANSWER_BYTES = 1024 * 1024  # JSON answers (enrolment, upload acknowledgements)
+MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024  # a trust bundle, status list or settings file
 
 
 class SyncError(Exception):
@@ -39,12 +44,15 @@ class CentralLink:
     """Signed requests to one central service for one device."""
 
     def __init__(self, base_url: str, device_id: str, key: Ed25519PrivateKey, timeout: float = 30.0,
-                 transport: httpx.BaseTransport | None = None) -> None:
+                 transport: httpx.BaseTransport | None = None, deadline_s: float = DEFAULT_DEADLINE_S,
+                 max_download: int = MAX_DOWNLOAD_BYTES) -> None:
         self.base_url = base_url.rstrip("/")
         self.device_id = device_id
         self._key = key
         self.clock_offset = 0.0  # server time minus ours, learned from a skew rejection
-        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport)
+        self.deadline_s = deadline_s  # whole transfer, however slowly the bytes come (sync/deadline.py)
+        self.max_download = max_download
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport or DeadlineTransport())
 
     def close(self) -> None:
         self._http.close()
@@ -59,21 +67,25 @@ class CentralLink:
 
     def download(self, name: str, etag: str = "") -> Download:
         headers = {"If-None-Match": etag} if etag else {}
-        response = self._send("GET", f"/api/v1/files/{name}", b"", extra=headers, ok=(200, 304, 404))
+        response = self._send("GET", f"/api/v1/files/{name}", b"", extra=headers, ok=(200, 304, 404),
+                              max_bytes=self.max_download)
         return Download(name, response.status_code, response.content if response.status_code == 200 else b"",
                         response.headers.get("etag", ""))
 
     def _send(self, method: str, path: str, body: bytes, signed: bool = True, extra: dict[str, str] | None = None,
-              ok: tuple[int, ...] = (200, 201)) -> httpx.Response:
+              ok: tuple[int, ...] = (200, 201), max_bytes: int = MAX_ANSWER_BYTES) -> httpx.Response:
         for attempt in (1, 2):
             headers = {"Content-Type": "application/json", **(extra or {})}
             if signed:
                 stamp = int(time.time() + self.clock_offset)
                 headers.update(auth.sign_request(self._key, method, path, self.device_id, stamp, body))
             try:
-                response = self._http.request(method, path, content=body or None, headers=headers)
+                response = fetch(self._http, method, path, deadline_s=self.deadline_s, max_bytes=max_bytes,
+                                 content=body or None, headers=headers)
             except httpx.HTTPError as exc:
                 raise SyncError(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
+            except TransferTooLarge as exc:
+                raise SyncError(f"{method} {path}: {exc}", retryable=False) from exc
             server_time = response.headers.get(auth.HEADER_SERVER_TIME)
             if response.status_code == 401 and server_time and attempt == 1 and server_time.isdigit():
                 self.clock_offset = int(server_time) - time.time()

@@ -27,6 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sync", help="upload the pending log and fetch trust data and settings now")
     p.add_argument("--url", help="central service URL (default: the one this kiosk enrolled with)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--deadline", type=float, default=90.0, metavar="SECONDS",
+                   help="give up on a request that has not completed in this time, however slowly bytes come "
+                        "(default %(default)s)")
     p.set_defaults(handler=_sync)
     p = sub.add_parser("export", help="write the log not yet exported as signed bundles (air-gapped sites)")
     p.add_argument("dir", help="destination folder, e.g. a mounted USB stick")
@@ -80,7 +83,9 @@ def _sync(args: argparse.Namespace) -> int:
     if not url:
         raise UsageError("this kiosk is not enrolled: run `kiosk enroll URL TOKEN` first (or pass --url)")
     log = _open_log(data, device)
-    link = CentralLink(url, device.device_id, key)
+    if not 0 < args.deadline <= 3600:
+        raise UsageError("--deadline must be between 0 and 3600 seconds")
+    link = CentralLink(url, device.device_id, key, timeout=min(30.0, args.deadline), deadline_s=args.deadline)
     try:
         report = SyncClient(log, link, data.root / DOWNLOADS).sync_once()
         pending = log.pending_count()
