@@ -176,3 +176,25 @@ def test_concurrent_enrolments_of_one_device_id_are_one_201_and_403s(central, db
     for thread in threads:
         thread.join(120)
     assert sorted(statuses) == [201] + [403] * (len(tokens) - 1)
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised_and_the_csv_streams(kiosk, central, admin_token):
+    import csv
+    import io
+
+    from kiosk.core.outcome.result import HolderView
+    from kiosk.core.outcome.verdicts import Outcome
+    from tests.sync.sync_testkit import NOW, card_result
+    from sync.central.exports import _safe
+    hostile = ["\t=1+1", "\r=cmd|' /C calc'!A0", "=HYPERLINK(\"x\")", "+1", "-1", "@SUM(A1)", "\n=1", "＝1"]
+    for text in hostile:
+        result = card_result(0).with_changes(holder=HolderView(masked_name=text[:64], masked_id="1*"))
+        kiosk.log.append(result, Outcome.PASS, "card", NOW)
+    kiosk.link.upload(kiosk.log.events())
+    with httpx.stream("GET", central.url + "/api/v1/admin/events.csv",
+                      headers={"Authorization": f"Bearer {admin_token}"}) as r:
+        assert r.status_code == 200 and "content-length" not in r.headers  # streamed, not built in memory
+        text = r.read().decode()
+    names = [row["masked_name"] for row in csv.DictReader(io.StringIO(text))]
+    assert names == ["'" + t for t in hostile]
+    assert _safe("张*") == "张*" and _safe(7) == 7
