@@ -57,7 +57,7 @@ class _Context:
     async def admin(self, request: Request) -> None:
         header = request.headers.get("authorization", "")
         credential = header[7:] if header.lower().startswith("bearer ") else ""
-        if not credential or not await self.run(registry.admin_credential_valid, credential):
+        if not credential or not await self.run(registry.admin_credential_valid, credential, self.now()):
             raise HTTPException(401, "admin credential required", headers={"WWW-Authenticate": "Bearer"})
 
 

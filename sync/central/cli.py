@@ -76,6 +76,9 @@ def _admin(args, store) -> int:
     from sync.central import registry
     with store.tx() as tx:
         print(registry.create_admin_credential(tx, _now()))
+    expires = _now() + registry.ADMIN_CREDENTIAL_LIFETIME
+    print(f"kiosk-central: this admin credential expires at {expires:%Y-%m-%d %H:%M} UTC; create a new one "
+          "before then", file=sys.stderr)
     return 0
 
 

@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -191,5 +192,6 @@ class RequestGuard:
 
         def valid() -> bool:
             with self.store.tx() as tx:
-                return bool(registry.admin_credential_valid(tx, credential))
+                return bool(registry.admin_credential_valid(
+                    tx, credential, datetime.fromtimestamp(self.clock(), timezone.utc)))
         return await run_in_threadpool(valid)

@@ -41,8 +41,15 @@ def create_admin_credential(tx: Tx, now: datetime) -> str:
     return credential
 
 
-def admin_credential_valid(tx: Tx, credential: str) -> bool:
-    return tx.execute("SELECT 1 FROM admin_credentials WHERE cred_hash = ?", (_digest(credential),)).fetchone() is not None
+ADMIN_CREDENTIAL_LIFETIME = timedelta(days=30)
+
+
+def admin_credential_valid(tx: Tx, credential: str, now: datetime | None = None,
+                           lifetime: timedelta = ADMIN_CREDENTIAL_LIFETIME) -> bool:
+    """Known and younger than `lifetime` (admin credentials expire: a leaked one is not good forever)."""
+    now = now or datetime.now(timezone.utc)
+    return tx.execute("SELECT 1 FROM admin_credentials WHERE cred_hash = ? AND created_at > ?",
+                      (_digest(credential), utc_text(now - lifetime))).fetchone() is not None
 
 
 def enroll(tx: Tx, token: str, device_id: str, public_key: str, now: datetime) -> str:

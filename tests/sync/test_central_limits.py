@@ -198,3 +198,28 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised_and_the_csv_stre
     names = [row["masked_name"] for row in csv.DictReader(io.StringIO(text))]
     assert names == ["'" + t for t in hostile]
     assert _safe("张*") == "张*" and _safe(7) == 7
+
+
+def test_admin_credentials_expire(sqlite_url):
+    from datetime import datetime, timedelta, timezone
+
+    from sync.central import registry
+    from sync.central.store import Store
+    store = Store(sqlite_url)
+    issued = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    with store.tx() as tx:
+        credential = registry.create_admin_credential(tx, issued)
+    store.close()
+    later = {"now": issued + timedelta(days=1)}
+    central = ThreadedCentral(sqlite_url, clock=lambda: later["now"].timestamp()).start()
+    try:
+        headers = {"Authorization": f"Bearer {credential}"}
+        assert httpx.get(central.url + "/api/v1/admin/devices", headers=headers).status_code == 200
+        later["now"] = issued + registry.ADMIN_CREDENTIAL_LIFETIME + timedelta(seconds=1)
+        r = httpx.get(central.url + "/api/v1/admin/devices", headers=headers)
+        assert r.status_code == 401
+        _short_typed(r.content, "unauthenticated")
+        r = httpx.post(central.url + "/api/v1/admin/import", headers=headers, json={})  # refused before the body
+        assert r.status_code == 401
+    finally:
+        central.stop()
