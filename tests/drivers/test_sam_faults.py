@@ -224,3 +224,21 @@ def test_an_oem_module_with_another_envelope_and_command_table(emulated, events,
     bench.place("hmt")
     assert events.wait_for(CardPresented).card == PRESETS["hmt"]
     assert bench.emulator.requests["unknown"] == 0
+
+
+@pytest.mark.parametrize("function", ["status", "find", "read_text_photo"])
+def test_read_one_card_drops_a_frame_with_a_bad_checksum_and_asks_again(emulated, function):
+    """`kiosk read-card`: the protocol says a frame failing its XOR check is dropped and the request repeated."""
+    bench = emulated()
+    bench.place("resident")
+    bench.emulator.corrupt_next_checksums(times=2, function=function)
+    assert read_one_card(bench.url, timeout_s=30) == PRESETS["resident"]
+
+
+def test_read_one_card_gives_up_when_every_answer_is_spoilt(emulated):
+    from drivers.sam.errors import ChecksumError
+    bench = emulated()
+    bench.place("resident")
+    bench.emulator.corrupt_next_checksums(times=50, function="read_text_photo")
+    with pytest.raises(ChecksumError):
+        read_one_card(bench.url, timeout_s=30)
