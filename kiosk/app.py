@@ -123,7 +123,7 @@ class Kiosk(QObject):
         self.window.show_device_status("clock", not clock.suspect, clock.detail)
         self._log_health()
         freshness = trust_freshness(self.checkpoint.trust, self.clock(), self.checkpoint.policy.grace)
-        problems = [problem for name, problem in self.checkpoint.problems.items() if name not in ("log", "log moved")]
+        problems = [problem for name, problem in self.checkpoint.problems.items() if name not in ("log", "log moved", "log tampered")]
         self.window.show_device_status("trust", freshness.usable and not problems,
                                        "; ".join([freshness.describe(), *problems]))
 
@@ -132,7 +132,8 @@ class Kiosk(QObject):
         ok = self.checkpoint.reopen_log()
         if ok and self.sync_client is not None and self.sync_client.log is not self.checkpoint.log:
             self.sync_client.log = self.checkpoint.log
-        detail = self.checkpoint.problems.get("log") or self.checkpoint.problems.get("log moved", "")
+        problems = self.checkpoint.problems
+        detail = problems.get("log") or problems.get("log tampered") or problems.get("log moved", "")
         self.window.show_device_status("log", ok, detail)
 
     def accepts_code(self, text: str) -> bool:

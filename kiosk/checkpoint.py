@@ -26,6 +26,7 @@ from kiosk.core.outcome.verdicts import Outcome, Reason, Verdict, VerificationEr
 from kiosk.core.checks.verify import verify_text
 from kiosk.datadir import DataDir, boot_id
 from sync.eventlog import DiskStatus, EventLog, EventLogError
+from sync.devicekey import load_or_create_device_key
 from sync.logfile import open_log
 
 PARTS_TIMEOUT_S = 60.0
@@ -60,6 +61,7 @@ class Checkpoint:
         self.pairing = IdentityPairing(self.policy.pairing_window)
         device = data.device()
         self.device_id = device.device_id
+        self._device_key = load_or_create_device_key(data.root / "device-key.pem")  # signs every log line
         self._log_args = (data.event_log_path, device.device_id, device.log_hash_key)
         self.log: EventLog | UnavailableLog = UnavailableLog("not opened yet")
         self.reopen_log()
@@ -89,13 +91,17 @@ class Checkpoint:
         if self.log_ok:
             return True
         try:
-            opened = open_log(*self._log_args, now=self.clock())
+            opened = open_log(*self._log_args, now=self.clock(), signer=self._device_key)
         except EventLogError as exc:
             self.log = UnavailableLog(str(exc))
             self.problems["log"] = f"the event log cannot be written: {exc}"
             return False
         self.log = opened.log
         self.problems.pop("log", None)
+        broken = self.log.verify_chain(self._device_key.public_key(), unsynced_only=True)  # checked at start-up
+        if broken:
+            self.problems["log tampered"] = (f"the event log fails its keyed chain check at {len(broken)} event(s) "
+                                             f"(first seq {broken[0]}); sync will refuse to call them synced")
         if opened.moved_aside:
             self.problems["log moved"] = (f"the event log was damaged and moved aside to {opened.moved_aside.name}; "
                                           "a new log epoch started")
@@ -214,7 +220,7 @@ class UnavailableLog:
     def purge(self, *_args: Any, **_kwargs: Any) -> int:
         return 0
 
-    def verify_chain(self) -> list[int]:
+    def verify_chain(self, *_args: Any, **_kwargs: Any) -> list[int]:
         return []
 
     def disk_status(self, budget_bytes: int) -> DiskStatus:

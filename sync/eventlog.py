@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from kiosk.core.outcome.result import VerificationResult
 from kiosk.core.outcome.verdicts import Outcome
@@ -32,7 +33,7 @@ from sync.migrations import migrate
 UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
-EPOCH_SPAN = 1 << 40  # sequence numbers of log epoch k are k * EPOCH_SPAN + 1, + 2, ... (see sync/logfile.py)
+EPOCH_SPAN = chain.EPOCH_SPAN  # sequence numbers of log epoch k are k * EPOCH_SPAN + 1, ... (sync/logfile.py)
 
 
 class EventLogError(Exception):
@@ -77,7 +78,8 @@ class DiskStatus:
 class EventLog:
     """Append-only check log of one device. `append` is durable before it returns."""
 
-    def __init__(self, path: str | os.PathLike, device_id: str, hash_key: bytes, new_epoch: int = 0) -> None:
+    def __init__(self, path: str | os.PathLike, device_id: str, hash_key: bytes, new_epoch: int = 0,
+                 signer: Ed25519PrivateKey | None = None) -> None:
         """Open (or create) the log; a new log's sequence numbers start after `new_epoch * EPOCH_SPAN`.
         LogCorrupt when the file is not a sound database; EventLogError when it cannot be opened for writing."""
         if not device_id:
@@ -87,6 +89,7 @@ class EventLog:
         self.path = Path(path)
         self.device_id = device_id
         self._hash_key = bytes(hash_key)
+        self._signer = signer  # the device key: every appended event is signed over its hash
         self._lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -160,14 +163,22 @@ class EventLog:
         """Allocate the next seq, link and hash the event, commit durably. Caller holds the lock."""
         self._conn.execute("BEGIN IMMEDIATE")
         try:
-            last = self._conn.execute("SELECT seq, hash FROM events WHERE device_id = ? ORDER BY seq DESC LIMIT 1",
-                                      (self.device_id,)).fetchone() or self._chain_head()
+            row = self._conn.execute("SELECT seq, hash FROM events WHERE device_id = ? ORDER BY seq DESC LIMIT 1",
+                                     (self.device_id,)).fetchone()
+            head = self._chain_head()
+            last = row if row and row[0] >= head[0] else head
             event["seq"] = last[0] + 1
             event["prev_hash"] = last[1]
             event["hash"] = chain.event_hash(event)
+            if self._signer is not None:
+                event["sig"] = chain.sign_event(self._signer, event["hash"])
             cols = ", ".join(event)
             self._conn.execute(f"INSERT INTO events ({cols}) VALUES ({', '.join('?' * len(event))})",
                                tuple(event.values()))
+            # the head moves with every append, so a deleted last row leaves a gap, never a reused number
+            self._conn.execute("INSERT INTO chain_head (device_id, seq, hash) VALUES (?, ?, ?) ON CONFLICT(device_id)"
+                               " DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+                               (self.device_id, event["seq"], event["hash"]))
             self._conn.execute("COMMIT")
         except BaseException:
             if self._conn.in_transaction:
@@ -204,30 +215,48 @@ class EventLog:
     def events(self, after_seq: int = 0, limit: int = 1000, unsynced_only: bool = False) -> list[dict[str, Any]]:
         """Stored events of this device with seq > after_seq, ascending; each carries its `hash`."""
         where = "device_id = ? AND seq > ?" + (" AND synced_at IS NULL" if unsynced_only else "")
-        cols = ", ".join((*chain.EVENT_FIELDS, "hash"))
+        cols = ", ".join((*chain.EVENT_FIELDS, "hash", "sig"))
         with self._lock:
             cur = self._conn.execute(f"SELECT {cols} FROM events WHERE {where} ORDER BY seq LIMIT ?",
                                      (self.device_id, after_seq, limit))
             names = [d[0] for d in cur.description]
-            return [dict(zip(names, row)) for row in cur.fetchall()]
+            rows = [dict(zip(names, row)) for row in cur.fetchall()]
+        for row in rows:
+            if row["sig"] is None:  # written before events were signed
+                del row["sig"]
+        return rows
 
     def last_seq(self) -> int:
         with self._lock:
             row = self._conn.execute("SELECT MAX(seq) FROM events WHERE device_id = ?", (self.device_id,)).fetchone()
             return row[0] if row[0] is not None else self._chain_head()[0]
 
-    def verify_chain(self) -> list[int]:
-        """Sequence numbers where the stored chain is broken (tampering or gaps); empty when sound."""
-        first = self.events(limit=1)
+    def verify_chain(self, public_key: Ed25519PublicKey | None = None, unsynced_only: bool = False) -> list[int]:
+        """Sequence numbers where the stored chain is broken (tampering or gaps); empty when sound. With the
+        device's `public_key`, also events whose signature is wrong, or missing after a signed one (stripped);
+        a missing last row shows as the head being ahead of the table."""
+        first = self.events(limit=1, unsynced_only=unsynced_only)
         if not first:
             return []
-        known = chain.GENESIS if first[0]["seq"] == 1 else first[0]["prev_hash"]
+        epoch_start = first[0]["seq"] % chain.EPOCH_SPAN == 1
+        known = chain.GENESIS if epoch_start else first[0]["prev_hash"]
         breaks: list[int] = []
-        after, prev_hash, prev_seq = 0, known, first[0]["seq"] - 1
-        while batch := self.events(after_seq=after, limit=5000):
+        after, prev_hash, prev_seq = first[0]["seq"] - 1, known, first[0]["seq"] - 1
+        signed_seen = False
+        while batch := self.events(after_seq=after, limit=5000, unsynced_only=unsynced_only):
             breaks += chain.chain_breaks(batch, prev_hash, prev_seq)
+            if public_key is not None:
+                for event in batch:
+                    signed_seen |= "sig" in event
+                    if ("sig" in event or signed_seen) and not chain.event_signature_valid(public_key, event):
+                        breaks.append(event["seq"])
             after, prev_hash, prev_seq = batch[-1]["seq"], batch[-1]["hash"], batch[-1]["seq"]
-        return breaks
+        with self._lock:
+            head = self._chain_head()
+            top = self._conn.execute("SELECT MAX(seq) FROM events WHERE device_id = ?", (self.device_id,)).fetchone()
+        if top[0] is not None and head[0] > top[0]:
+            breaks.append(head[0])  # the last rows appended were deleted
+        return sorted(set(breaks))
 
     # ------------------------------------------------------------------ sync bookkeeping
     def mark_synced(self, through_seq: int, now: datetime, after_seq: int = 0, refused: tuple[int, ...] = ()) -> int:

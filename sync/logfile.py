@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from sync.eventlog import EventLog, EventLogError, LogCorrupt
 
 EPOCH_FILE = "log-epoch"
@@ -61,7 +63,7 @@ def move_aside(path: Path, now: datetime) -> Path:
 
 
 def open_log(path: str | os.PathLike, device_id: str, hash_key: bytes,
-             now: datetime | None = None) -> OpenedLog:
+             now: datetime | None = None, signer: Ed25519PrivateKey | None = None) -> OpenedLog:
     """The device's log, ready to append. A damaged file is moved aside and a fresh log of a new epoch
     started; EventLogError (never a traceback) when the medium cannot be written at all (read-only, full)."""
     path = Path(path)
@@ -69,11 +71,11 @@ def open_log(path: str | os.PathLike, device_id: str, hash_key: bytes,
     fresh = not path.exists() or path.stat().st_size == 0
     moved = None
     try:
-        log = EventLog(path, device_id, hash_key, new_epoch=_next(known, fresh))
+        log = EventLog(path, device_id, hash_key, new_epoch=_next(known, fresh), signer=signer)
     except LogCorrupt:
         moved = move_aside(path, now or datetime.now(timezone.utc))
         fresh = True
-        log = EventLog(path, device_id, hash_key, new_epoch=_next(known, fresh, after_damage=True))
+        log = EventLog(path, device_id, hash_key, new_epoch=_next(known, fresh, after_damage=True), signer=signer)
     epoch = log.epoch
     if known is None or epoch > known:
         try:

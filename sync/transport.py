@@ -54,6 +54,10 @@ class CentralLink:
         self.max_download = max_download
         self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport or DeadlineTransport())
 
+    @property
+    def public_key(self):
+        return self._key.public_key()
+
     def close(self) -> None:
         self._http.close()
 

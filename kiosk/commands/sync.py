@@ -47,11 +47,11 @@ def _identity(args: argparse.Namespace):
     return data, device, key
 
 
-def _open_log(data, device):
+def _open_log(data, device, key=None):
     from sync.eventlog import EventLogError
     from sync.logfile import open_log
     try:
-        opened = open_log(data.event_log_path, device.device_id, device.log_hash_key)
+        opened = open_log(data.event_log_path, device.device_id, device.log_hash_key, signer=key)
     except EventLogError as exc:
         raise UsageError(str(exc)) from None
     if opened.moved_aside:
@@ -82,7 +82,7 @@ def _sync(args: argparse.Namespace) -> int:
     url = args.url or (enrollment.url if enrollment else "")
     if not url:
         raise UsageError("this kiosk is not enrolled: run `kiosk enroll URL TOKEN` first (or pass --url)")
-    log = _open_log(data, device)
+    log = _open_log(data, device, key)
     if not 0 < args.deadline <= 3600:
         raise UsageError("--deadline must be between 0 and 3600 seconds")
     link = CentralLink(url, device.device_id, key, timeout=min(30.0, args.deadline), deadline_s=args.deadline)
@@ -109,7 +109,7 @@ def _sync(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from sync.bundle import export_bundles
     data, device, key = _identity(args)
-    log = _open_log(data, device)
+    log = _open_log(data, device, key)
     try:
         files = export_bundles(log, key, args.dir, datetime.now(timezone.utc))
     except OSError as exc:

@@ -29,10 +29,11 @@ class IngestResult:
     conflicts: list[int] = field(default_factory=list)
     chain_breaks: list[int] = field(default_factory=list)
     through_seq: int = 0
+    quarantined: list[int] = field(default_factory=list)  # bad hash or signature: flagged, not stored
 
     def to_json(self) -> dict[str, Any]:
         return {"stored": self.stored, "duplicates": self.duplicates, "conflicts": self.conflicts,
-                "chain_breaks": self.chain_breaks, "through_seq": self.through_seq}
+                "chain_breaks": self.chain_breaks, "through_seq": self.through_seq, "quarantined": self.quarantined}
 
 
 def ingest(tx: Tx, device_id: str, events: list[dict[str, Any]], now_text: str, via: str) -> IngestResult:
@@ -63,11 +64,20 @@ def ingest(tx: Tx, device_id: str, events: list[dict[str, Any]], now_text: str, 
     flags = [(device_id, s, "conflict", "a different event under a stored (device, seq)", now_text)
              for s in result.conflicts]
     hashes = {**known, **{e["seq"]: e["hash"] for e in fresh}}
+    public_key = _device_key(tx, device_id)
     for event in fresh:
         kind = _chain_fault(event, hashes.get(event["seq"] - 1))
         if kind:
             result.chain_breaks.append(event["seq"])
             flags.append((device_id, event["seq"], kind, "", now_text))
+        if kind == "hash" or (event.get("sig") and not chain.event_signature_valid(public_key, event)):
+            result.quarantined.append(event["seq"])  # tampered: flagged, never stored, never acknowledged
+            if kind != "hash":
+                flags.append((device_id, event["seq"], "signature", "does not verify with the device key",
+                              now_text))
+    if result.quarantined:
+        bad = set(result.quarantined)
+        fresh = [e for e in fresh if e["seq"] not in bad]
     successor = tx.execute("SELECT seq, prev_hash FROM events WHERE device_id = ? AND seq = ?",
                            (device_id, hi + 1)).fetchone()
     if successor and hi in by_seq and hi not in known and successor[1] != by_seq[hi]["hash"]:
@@ -86,6 +96,13 @@ def ingest(tx: Tx, device_id: str, events: list[dict[str, Any]], now_text: str, 
     result.stored = len(fresh)
     result.through_seq = hi
     return result
+
+
+def _device_key(tx: Tx, device_id: str):
+    from sync.central import registry
+    from sync.devicekey import load_public_key_b64
+    key_text = registry.device_public_key(tx, device_id)
+    return load_public_key_b64(key_text) if key_text else None
 
 
 def _chain_fault(event: dict[str, Any], predecessor_hash: str | None) -> str:

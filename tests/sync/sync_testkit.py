@@ -191,7 +191,7 @@ class Kiosk:
         self.key_path = folder / "device-key.pem"
         self.key = load_or_create_device_key(self.key_path)
         self.device_id = device_id
-        self.log = EventLog(folder / "log.db", device_id, HASH_KEY)
+        self.log = EventLog(folder / "log.db", device_id, HASH_KEY, signer=self.key)
         self.link = CentralLink(central_url, device_id, self.key)
         self.link.enroll(make_token(db_url, site))
 
