@@ -7,6 +7,8 @@ re-signed once. Called from the sync thread (or the CLI thread); one instance pe
 from __future__ import annotations
 
 import json
+import os
+import ssl
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -45,14 +47,17 @@ class CentralLink:
 
     def __init__(self, base_url: str, device_id: str, key: Ed25519PrivateKey, timeout: float = 30.0,
                  transport: httpx.BaseTransport | None = None, deadline_s: float = DEFAULT_DEADLINE_S,
-                 max_download: int = MAX_DOWNLOAD_BYTES) -> None:
+                 max_download: int = MAX_DOWNLOAD_BYTES, ca_file: str | os.PathLike | None = None) -> None:
+        """`ca_file`: the central's CA pinned at enrolment; an https central is then trusted only through it."""
         self.base_url = base_url.rstrip("/")
         self.device_id = device_id
         self._key = key
         self.clock_offset = 0.0  # server time minus ours, learned from a skew rejection
         self.deadline_s = deadline_s  # whole transfer, however slowly the bytes come (sync/deadline.py)
         self.max_download = max_download
-        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport or DeadlineTransport())
+        verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=str(ca_file)) if ca_file else True
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout,
+                                  transport=transport or DeadlineTransport(verify=verify))
 
     @property
     def public_key(self):

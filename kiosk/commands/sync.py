@@ -23,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("enroll", help="register this kiosk with a central service using a one-time token")
     p.add_argument("url", help="the central service, e.g. http://central.example:8600")
     p.add_argument("token", help="one-time enrollment token from `kiosk-central token` or the admin API")
+    p.add_argument("--ca", help="the central's CA certificate (PEM) to pin for an https URL")
     p.set_defaults(handler=_enroll)
     p = sub.add_parser("sync", help="upload the pending log and fetch trust data and settings now")
     p.add_argument("--url", help="central service URL (default: the one this kiosk enrolled with)")
@@ -65,7 +66,7 @@ def _enroll(args: argparse.Namespace) -> int:
     from sync.transport import SyncError
     data, device, key = _identity(args)
     try:
-        done = enroll(args.url, args.token, device.device_id, key, data.root / ENROLLMENT)
+        done = enroll(args.url, args.token, device.device_id, key, data.root / ENROLLMENT, ca_file=args.ca)
     except SyncError as exc:
         print(f"kiosk enroll: {exc}", file=sys.stderr)
         return 1
@@ -85,7 +86,8 @@ def _sync(args: argparse.Namespace) -> int:
     log = _open_log(data, device, key)
     if not 0 < args.deadline <= 3600:
         raise UsageError("--deadline must be between 0 and 3600 seconds")
-    link = CentralLink(url, device.device_id, key, timeout=min(30.0, args.deadline), deadline_s=args.deadline)
+    link = CentralLink(url, device.device_id, key, timeout=min(30.0, args.deadline), deadline_s=args.deadline,
+                       ca_file=(enrollment.ca_file or None) if enrollment else None)
     try:
         report = SyncClient(log, link, data.root / DOWNLOADS).sync_once()
         pending = log.pending_count()

@@ -130,7 +130,7 @@ def drop_pg_schema(dsn: str, schema: str) -> None:
 class ThreadedCentral:
     """The central app under uvicorn in a thread of this process, on a socket bound to a free local port."""
 
-    def __init__(self, db_url: str, max_body: int | None = None, **app_options) -> None:
+    def __init__(self, db_url: str, max_body: int | None = None, tls: dict | None = None, **app_options) -> None:
         import socket
 
         import uvicorn
@@ -142,12 +142,13 @@ class ThreadedCentral:
         self._sock = socket.socket()
         self._sock.bind(("127.0.0.1", 0))
         self.port = self._sock.getsockname()[1]
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+        self.scheme = "https" if tls else "http"
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", **(tls or {})))
         self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self._sock]}, daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60.0) -> ThreadedCentral:
         self._thread.start()
