@@ -104,7 +104,8 @@ class Kiosk(QObject):
         if not enrolled:
             return
         key = load_or_create_device_key(self.data.root / "device-key.pem")
-        link = CentralLink(enrolled.url, self.device_id, key, ca_file=enrolled.ca_file or None)
+        link = CentralLink(enrolled.url, self.device_id, key, ca_file=enrolled.ca_file or None,
+                           central_key=enrolled.central_key)
         self.sync_client = SyncClient(self.checkpoint.log, link, self.data.root / "central")
         self.sync_client.start()
 

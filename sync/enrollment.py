@@ -21,6 +21,7 @@ class Enrollment:
     device_id: str
     site: str
     ca_file: str = ""  # the central's CA, pinned at enrolment (a copy in the data directory), for https
+    central_key: str = ""  # the central's answer key (Ed25519, base64url): later answers must carry its signature
 
 
 def enroll(url: str, token: str, device_id: str, key: Ed25519PrivateKey, path: str | os.PathLike,
@@ -43,7 +44,7 @@ def enroll(url: str, token: str, device_id: str, key: Ed25519PrivateKey, path: s
         link.close()
     if answer.get("device_id") != device_id:
         raise SyncError("the service enrolled a different device id", retryable=False)
-    enrollment = Enrollment(url.rstrip("/"), device_id, str(answer.get("site", "")), pinned)
+    enrollment = Enrollment(url.rstrip("/"), device_id, str(answer.get("site", "")), pinned, link.central_key)
     save_enrollment(path, enrollment)
     return enrollment
 
@@ -64,6 +65,6 @@ def load_enrollment(path: str | os.PathLike) -> Enrollment | None:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         return Enrollment(str(data["url"]), str(data["device_id"]), str(data.get("site", "")),
-                          str(data.get("ca_file", "")))
+                          str(data.get("ca_file", "")), str(data.get("central_key", "")))
     except (OSError, ValueError, KeyError, TypeError):
         return None

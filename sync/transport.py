@@ -18,7 +18,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync import auth
 from sync.deadline import DeadlineTransport, TransferTooLarge, fetch
-from sync.devicekey import public_key_b64
+from sync.answers import HEADER_ANSWER_SIGNATURE, answer_valid
+from sync.devicekey import load_public_key_b64, public_key_b64
 
 DEFAULT_DEADLINE_S = 90.0  # one whole request and its answer; `kiosk sync` gives up well within 120 s
 MAX_ANSWER_BYTES = 1024 * 1024  # JSON answers (enrolment, upload acknowledgements)
@@ -47,12 +48,16 @@ class CentralLink:
 
     def __init__(self, base_url: str, device_id: str, key: Ed25519PrivateKey, timeout: float = 30.0,
                  transport: httpx.BaseTransport | None = None, deadline_s: float = DEFAULT_DEADLINE_S,
-                 max_download: int = MAX_DOWNLOAD_BYTES, ca_file: str | os.PathLike | None = None) -> None:
-        """`ca_file`: the central's CA pinned at enrolment; an https central is then trusted only through it."""
+                 max_download: int = MAX_DOWNLOAD_BYTES, ca_file: str | os.PathLike | None = None,
+                 central_key: str = "") -> None:
+        """`ca_file`: the central's CA pinned at enrolment; an https central is then trusted only through it.
+        `central_key`: the central's answer key learnt at enrolment; every accepted answer must carry its
+        signature (sync/answers.py)."""
         self.base_url = base_url.rstrip("/")
         self.device_id = device_id
         self._key = key
         self.clock_offset = 0.0  # server time minus ours, learned from a skew rejection
+        self.central_key = central_key
         self.deadline_s = deadline_s  # whole transfer, however slowly the bytes come (sync/deadline.py)
         self.max_download = max_download
         verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=str(ca_file)) if ca_file else True
@@ -68,7 +73,10 @@ class CentralLink:
 
     def enroll(self, token: str) -> dict[str, Any]:
         body = {"token": token, "device_id": self.device_id, "public_key": public_key_b64(self._key)}
-        return _json_object(self._send("POST", "/api/v1/enroll", json.dumps(body).encode(), signed=False))
+        answer = _json_object(self._send("POST", "/api/v1/enroll", json.dumps(body).encode(), signed=False))
+        if isinstance(answer.get("central_key"), str) and answer["central_key"]:
+            self.central_key = answer["central_key"]  # learnt once, at enrolment (over the pinned TLS if any)
+        return answer
 
     def upload(self, events: list[dict[str, Any]]) -> dict[str, Any]:
         body = json.dumps({"events": events}, ensure_ascii=False, separators=(",", ":")).encode()
@@ -95,6 +103,8 @@ class CentralLink:
                 raise SyncError(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
             except TransferTooLarge as exc:
                 raise SyncError(f"{method} {path}: {exc}", retryable=False) from exc
+            if signed and self.central_key and response.status_code in ok:
+                self._check_answer(method, path, headers[auth.HEADER_NONCE], response)
             server_time = response.headers.get(auth.HEADER_SERVER_TIME)
             if response.status_code == 401 and server_time and attempt == 1 and server_time.isdigit():
                 self.clock_offset = int(server_time) - time.time()
@@ -105,6 +115,18 @@ class CentralLink:
         retryable = response.status_code >= 500 or response.status_code in (408, 429)
         raise SyncError(f"{method} {path}: HTTP {response.status_code} {response.text[:200]}",
                         retryable=retryable, status=response.status_code)
+
+
+    def _check_answer(self, method: str, path: str, nonce: str, response: httpx.Response) -> None:
+        try:
+            key = load_public_key_b64(self.central_key)
+        except ValueError as exc:
+            raise SyncError(f"the central's answer key is unusable: {exc}", retryable=False) from None
+        signature = response.headers.get(HEADER_ANSWER_SIGNATURE, "")
+        if not answer_valid(key, signature, method, path, nonce, response.status_code, response.content):
+            raise SyncError(f"{method} {path}: the answer is not signed by the central this kiosk enrolled with "
+                            "(ignored: nothing is marked synced or installed)", retryable=False,
+                            status=response.status_code)
 
 
 def _json_object(response: httpx.Response) -> dict[str, Any]:

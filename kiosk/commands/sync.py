@@ -87,7 +87,8 @@ def _sync(args: argparse.Namespace) -> int:
     if not 0 < args.deadline <= 3600:
         raise UsageError("--deadline must be between 0 and 3600 seconds")
     link = CentralLink(url, device.device_id, key, timeout=min(30.0, args.deadline), deadline_s=args.deadline,
-                       ca_file=(enrollment.ca_file or None) if enrollment else None)
+                       ca_file=(enrollment.ca_file or None) if enrollment else None,
+                       central_key=enrollment.central_key if enrollment else "")
     try:
         report = SyncClient(log, link, data.root / DOWNLOADS).sync_once()
         pending = log.pending_count()

@@ -24,11 +24,12 @@ from sync.central import registry
 from sync.central.exports import csv_rows
 from sync.central.ingest import IngestRejected, ingest
 from sync.central.errors import ERROR_RESPONSES, install_error_handlers
+from sync.central.answerkey import load_or_create_answer_key
 from sync.central.guard import STAMP, RequestGuard
 from sync.central.models import (NAME, Bundle, ChainFlag, DailyCount, Device, EnrollRequest, EnrollResponse,
                                  EventBatch, IngestResponse, TokenRequest, TokenResponse)
 from sync.central.store import Store
-from sync.devicekey import load_public_key_b64
+from sync.devicekey import load_public_key_b64, public_key_b64
 
 DEFAULT_MAX_BODY = 16 * 1024 * 1024
 FILE_NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"
@@ -66,7 +67,10 @@ def create_app(store: Store, clock: Callable[[], float] = time.time, max_body: i
     """The ASGI app over `store`; `clock` (seconds since the epoch) is injectable for skew tests; `limits` are
     RequestGuard's keyword options (max_in_flight, queue_wait_s, body_deadline_s)."""
     app = FastAPI(title="Kiosk central service", version="1", responses=COMMON_RESPONSES)
-    app.add_middleware(RequestGuard, store=store, clock=clock, max_body=max_body, **(limits or {}))  # limits before parsing
+    answer_key = load_or_create_answer_key(store, datetime.fromtimestamp(clock(), timezone.utc))
+    app.add_middleware(RequestGuard, store=store, clock=clock, max_body=max_body, answer_key=answer_key,
+                       **(limits or {}))  # limits before parsing; device answers signed
+    app.state.answer_public_key = public_key_b64(answer_key)
     install_error_handlers(app)
     ctx = _Context(store, clock)
     _device_api(app, ctx)
@@ -89,7 +93,7 @@ def _device_api(app: FastAPI, ctx: _Context) -> None:
             site = await run(registry.enroll, body.token, body.device_id, body.public_key, now())
         except registry.EnrollmentError as exc:
             raise HTTPException(403, str(exc)) from exc
-        return EnrollResponse(device_id=body.device_id, site=site)
+        return EnrollResponse(device_id=body.device_id, site=site, central_key=app.state.answer_public_key)
 
     @app.post("/api/v1/events", response_model=IngestResponse,
               responses={401: {"description": "bad signature"}, 403: {"description": "another device's events"}})

@@ -21,7 +21,10 @@ from datetime import datetime, timezone
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from sync import auth
+from sync.answers import HEADER_ANSWER_SIGNATURE, sign_answer
 from sync.central import registry
 from sync.central.store import Store
 
@@ -86,7 +89,8 @@ class RequestGuard:
 
     def __init__(self, app: ASGIApp, store: Store, clock: Callable[[], float], max_body: int,
                  max_in_flight: int = 64, queue_wait_s: float = 5.0, body_deadline_s: float = 30.0,
-                 admin_ok: Callable[[dict[bytes, bytes]], Awaitable[bool]] | None = None) -> None:
+                 admin_ok: Callable[[dict[bytes, bytes]], Awaitable[bool]] | None = None,
+                 answer_key: Ed25519PrivateKey | None = None) -> None:
         self.app = app
         self.store = store
         self.clock = clock
@@ -96,6 +100,7 @@ class RequestGuard:
         self.body_deadline_s = body_deadline_s
         self.admin_ok = admin_ok or self._bearer_ok
         self._slots: asyncio.Semaphore | None = None
+        self.answer_key = answer_key  # signs every answer to a device request (sync/answers.py)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in EXEMPT:
@@ -116,6 +121,9 @@ class RequestGuard:
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = route_for(scope["method"], scope["path"])
+        nonce = dict(scope.get("headers") or []).get(auth.HEADER_NONCE.lower().encode(), b"").decode("latin-1")
+        if self.answer_key is not None and route.caller == "device" and NONCE.fullmatch(nonce):
+            send = _SigningSender(send, self.answer_key, scope, nonce)
         cap = self.max_body if route.cap is None else min(route.cap, self.max_body)
         headers = dict(scope.get("headers") or [])
         try:
@@ -195,3 +203,30 @@ class RequestGuard:
                 return bool(registry.admin_credential_valid(
                     tx, credential, datetime.fromtimestamp(self.clock(), timezone.utc)))
         return await run_in_threadpool(valid)
+
+
+class _SigningSender:
+    """Holds a device route's answer until it is complete, then sends it with the central's signature."""
+
+    def __init__(self, send: Send, key: Ed25519PrivateKey, scope: Scope, nonce: str) -> None:
+        self._send, self._key, self._nonce = send, key, nonce
+        query = scope.get("query_string", b"").decode("latin-1")
+        self._method, self._path = scope["method"], scope["path"] + (f"?{query}" if query else "")
+        self._start: Message | None = None
+        self._body: list[bytes] = []
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self._start = message
+            return
+        if message["type"] != "http.response.body" or self._start is None:
+            await self._send(message)
+            return
+        self._body.append(message.get("body", b""))
+        if message.get("more_body", False):
+            return
+        body = b"".join(self._body)
+        signature = sign_answer(self._key, self._method, self._path, self._nonce, self._start["status"], body)
+        headers = [*self._start.get("headers", []), (HEADER_ANSWER_SIGNATURE.lower().encode(), signature.encode())]
+        await self._send({**self._start, "headers": headers})
+        await self._send({"type": "http.response.body", "body": body})

@@ -65,6 +65,8 @@ class EnrollRequest(Strict):
 class EnrollResponse(BaseModel):
     device_id: str
     site: str
+    central_key: str = Field(default="", description="the central's Ed25519 answer key, base64url: the kiosk "
+                                                     "checks every later answer against it (X-Central-Signature)")
 
 
 class Lax(BaseModel):

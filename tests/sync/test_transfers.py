@@ -112,3 +112,25 @@ def test_kiosk_sync_against_a_trickling_server_ends_non_zero(tmp_path):
         server.close()
     out = json.loads(proc.stdout)
     assert proc.returncode == 1 and out["ok"] is False and "Timeout" in out["error"]
+
+
+def test_a_fake_server_that_acknowledges_without_the_centrals_signature_empties_nothing(kiosk, central, tmp_path):
+    """The kiosk learnt the central's answer key at enrolment; an unsigned acknowledgement is not believed."""
+    from kiosk.core.outcome.verdicts import Outcome
+    from sync.client import SyncClient
+    from tests.sync.sync_testkit import NOW, card_result
+    assert kiosk.link.central_key  # learnt from the real central's enrolment answer
+    for i in range(3):
+        kiosk.log.append(card_result(i), Outcome.PASS, "card", NOW)
+    ack = b'{"stored": 3, "duplicates": 0, "conflicts": [], "chain_breaks": [], "through_seq": 3, "quarantined": []}'
+    fake = HostileServer(_http(ack), step=4096, pause_s=0)
+    link = CentralLink(fake.url, kiosk.device_id, kiosk.key, central_key=kiosk.link.central_key)
+    try:
+        report = SyncClient(kiosk.log, link, tmp_path / "dl", files=()).sync_once()
+    finally:
+        link.close()
+        fake.close()
+    assert not report.ok and "not signed by the central" in report.error
+    assert kiosk.log.pending_count() == 3
+    real = SyncClient(kiosk.log, kiosk.link, tmp_path / "dl", files=()).sync_once()  # the real one signs
+    assert real.ok and real.uploaded == 3 and kiosk.log.pending_count() == 0
