@@ -52,8 +52,10 @@ def ingest(tx: Tx, device_id: str, events: list[dict[str, Any]], now_text: str, 
         if by_seq.setdefault(event["seq"], event)["hash"] != event["hash"]:
             raise IngestRejected(f"two different events with seq {event['seq']} in one batch")
     lo, hi = min(by_seq), max(by_seq)
-    known = dict(tx.execute("SELECT seq, hash FROM events WHERE device_id = ? AND seq BETWEEN ? AND ?",
-                            (device_id, lo - 1, hi + 1)).fetchall())
+    rows = tx.execute("SELECT seq, hash, prev_hash FROM events WHERE device_id = ? AND seq BETWEEN ? AND ?",
+                      (device_id, lo - 1, hi + 1)).fetchall()
+    known = {r[0]: r[1] for r in rows}
+    known_prev = {r[0]: r[2] for r in rows}
     fresh = [by_seq[s] for s in sorted(by_seq) if s not in known]
     for seq in sorted(by_seq):
         if seq in known:
@@ -78,11 +80,11 @@ def ingest(tx: Tx, device_id: str, events: list[dict[str, Any]], now_text: str, 
     if result.quarantined:
         bad = set(result.quarantined)
         fresh = [e for e in fresh if e["seq"] not in bad]
-    successor = tx.execute("SELECT seq, prev_hash FROM events WHERE device_id = ? AND seq = ?",
-                           (device_id, hi + 1)).fetchone()
-    if successor and hi in by_seq and hi not in known and successor[1] != by_seq[hi]["hash"]:
-        result.chain_breaks.append(successor[0])
-        flags.append((device_id, successor[0], "link", "does not follow its stored predecessor", now_text))
+    for event in fresh:  # a stored event whose predecessor arrives only now (out-of-order batches, bundles)
+        after = event["seq"] + 1
+        if after in known_prev and known_prev[after] != event["hash"]:
+            result.chain_breaks.append(after)
+            flags.append((device_id, after, "link", "does not follow its predecessor that arrived later", now_text))
     site = site_row[0]
     stored_values = operator.itemgetter(*STORED_FIELDS)
     tx.insert_rows("events", _INSERT_COLS,

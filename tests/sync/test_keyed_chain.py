@@ -97,3 +97,25 @@ def test_the_checkpoint_checks_the_chain_at_start_up(tmp_path):
         assert "keyed chain" in again.problems["log tampered"]
     finally:
         again.close()
+
+
+def test_out_of_order_batches_do_not_hide_a_chain_break(central, db_url, tmp_path):
+    """A stored event whose predecessor arrives later (in a batch that repeats it) is checked against it."""
+    from sync.eventlog import EventLog
+    from tests.sync.sync_testkit import HASH_KEY, Kiosk
+    kiosk = Kiosk(tmp_path / "k", central.url, db_url, "gate-1")
+    legacy = EventLog(tmp_path / "legacy.db", "gate-1", HASH_KEY)  # unsigned: the link check alone must catch it
+    for i in range(6):
+        legacy.append(card_result(i), Outcome.PASS, "card", NOW)
+    events = legacy.events()
+    kiosk.link.upload([events[2]])  # seq 3 first
+    events[1] = {**events[1], "outcome": "STOP"}
+    events[1]["hash"] = chain.event_hash(events[1])  # seq 2 rewritten, its own hash made consistent
+    answer = kiosk.link.upload(events)  # 1..6, seq 3 repeated as a duplicate
+    assert 3 in answer["chain_breaks"]
+    store = Store(db_url)
+    with store.tx() as tx:
+        assert (3, "link") in {(f["seq"], f["kind"]) for f in registry.chain_flags(tx)}
+    store.close()
+    legacy.close()
+    kiosk.close()
