@@ -26,7 +26,7 @@ from kiosk.core.outcome.verdicts import Outcome, Reason, Verdict, VerificationEr
 from kiosk.core.checks.verify import verify_text
 from kiosk.datadir import DataDir, boot_id
 from sync.eventlog import DiskStatus, EventLog, EventLogError
-from sync.devicekey import load_or_create_device_key
+from sync.devicekey import DeviceKeyError, load_or_create_device_key
 from sync.logfile import open_log
 
 PARTS_TIMEOUT_S = 60.0
@@ -61,7 +61,11 @@ class Checkpoint:
         self.pairing = IdentityPairing(self.policy.pairing_window)
         device = data.device()
         self.device_id = device.device_id
-        self._device_key = load_or_create_device_key(data.root / "device-key.pem")  # signs every log line
+        try:
+            self._device_key = load_or_create_device_key(data.root / "device-key.pem")  # signs every log line
+        except (DeviceKeyError, OSError) as exc:  # a damaged key or a read-only data folder: no traceback
+            self._device_key = None
+            self.problems["device key"] = f"the device key is unusable, log lines go unsigned: {exc}"
         self._log_args = (data.event_log_path, device.device_id, device.log_hash_key)
         self.log: EventLog | UnavailableLog = UnavailableLog("not opened yet")
         self.reopen_log()
@@ -98,7 +102,8 @@ class Checkpoint:
             return False
         self.log = opened.log
         self.problems.pop("log", None)
-        broken = self.log.verify_chain(self._device_key.public_key(), unsynced_only=True)  # checked at start-up
+        public_key = self._device_key.public_key() if self._device_key else None
+        broken = self.log.verify_chain(public_key, unsynced_only=True)  # checked at start-up
         if broken:
             self.problems["log tampered"] = (f"the event log fails its keyed chain check at {len(broken)} event(s) "
                                              f"(first seq {broken[0]}); sync will refuse to call them synced")

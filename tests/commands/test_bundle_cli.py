@@ -27,8 +27,10 @@ def kiosk(tmp_path, capsys):
 
 
 def issue(kiosk, tmp_path, *extra: str, name="p.txt") -> str:
+    """Issued at NOW unless told otherwise: the test's clock, not however long the suite took to get here."""
     out = tmp_path / name
-    code, _ = kiosk("issue", "--id", ID_A, "--name", "张三", "--status", "green", "--out", str(out), *extra)
+    when = () if "--now" in extra else ("--now", iso())
+    code, _ = kiosk("issue", "--id", ID_A, "--name", "张三", "--status", "green", "--out", str(out), *when, *extra)
     assert code == 0
     return out.read_text().strip() if out.suffix == ".txt" else ""
 
