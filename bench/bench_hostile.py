@@ -125,11 +125,12 @@ def main(argv: list[str]) -> int:
     print(f"central under {CLIENTS} hostile clients (16 MiB unauthenticated uploads, 1 MiB arrays, NaN), "
           f"{seconds:g} s each, loopback, SQLite")
     for r in results:
-        print(f"  {r['variant']:9s} /healthz median {r['median_ms']:7.1f} ms  p99 {r['p99_ms']:7.1f} ms  "
-              f"({r['probes']} probes, {r['probe_failures']} failed)  peak RSS {r['peak_rss_mb']:6.0f} MB  "
-              f"hostile requests answered {r['hostile_answered']}")
+        latency = (f"/healthz median {r['median_ms']:7.1f} ms  p99 {r['p99_ms']:7.1f} ms" if r["probes"] else
+                   "/healthz never answered within the probe's 10 s timeout")
+        print(f"  {r['variant']:9s} {latency}  ({r['probes']} answered, {r['probe_failures']} failed)  "
+              f"peak RSS {r['peak_rss_mb']:6.0f} MB  hostile requests answered {r['hostile_answered']}")
     base, ours = results
-    if ours["p99_ms"] and ours["peak_rss_mb"]:
+    if base["probes"] and ours["probes"] and ours["peak_rss_mb"]:
         print(f"  ratio baseline/guarded: p99 {base['p99_ms'] / ours['p99_ms']:.1f}x, "
               f"peak memory {base['peak_rss_mb'] / ours['peak_rss_mb']:.1f}x")
     return 0
