@@ -40,7 +40,8 @@ def _play(path: Path, on_frame=None, repeat_window_s: float = 3.0):
         arrivals.append((time.monotonic(), event))
         events.put(event)
 
-    cap = CameraCapture(path, on_event, on_frame=on_frame, repeat_window_s=repeat_window_s, **IDLE)
+    cap = CameraCapture(path, on_event, on_frame=on_frame, repeat_window_s=repeat_window_s, lossless=False,
+                        **IDLE)  # camera-like: frames the decoder did not ask for are dropped
     wall, cpu = time.monotonic(), time.process_time()
     cap.start()
     while not isinstance(events.get(timeout=600), CameraUnavailable):

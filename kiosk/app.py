@@ -110,7 +110,8 @@ class Kiosk(QObject):
         if not enrolled:
             return
         key = load_or_create_device_key(self.data.root / "device-key.pem")
-        link = CentralLink(enrolled.url, self.device_id, key)
+        link = CentralLink(enrolled.url, self.device_id, key, ca_file=enrolled.ca_file or None,
+                           central_key=enrolled.central_key)
         self.sync_client = SyncClient(self.checkpoint.log, link, self.data.root / "central")
         self.sync_client.start()
 
@@ -129,10 +130,20 @@ class Kiosk(QObject):
         """Every minute: record the clock, and tell staff about stale trust data, a suspect clock or problems."""
         clock = self.checkpoint.observe_clock()
         self.window.show_device_status("clock", not clock.suspect, clock.detail)
+        self._log_health()
         freshness = trust_freshness(self.checkpoint.trust, self.clock(), self.checkpoint.policy.grace)
-        problems = [problem for name, problem in self.checkpoint.problems.items() if name != "log"]
+        problems = [problem for name, problem in self.checkpoint.problems.items() if name not in ("log", "log moved", "log tampered")]
         self.window.show_device_status("trust", freshness.usable and not problems,
                                        "; ".join([freshness.describe(), *problems]))
+
+    def _log_health(self) -> None:
+        """Out of service while the log cannot be written (retried each minute); the sync thread follows it."""
+        ok = self.checkpoint.reopen_log()
+        if ok and self.sync_client is not None and self.sync_client.log is not self.checkpoint.log:
+            self.sync_client.log = self.checkpoint.log
+        problems = self.checkpoint.problems
+        detail = problems.get("log") or problems.get("log tampered") or problems.get("log moved", "")
+        self.window.show_device_status("log", ok, detail)
 
     def accepts_code(self, text: str) -> bool:
         """Called by the camera thread: only codes of a format this kiosk knows count as reads. Detection only:

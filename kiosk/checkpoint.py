@@ -25,7 +25,9 @@ from kiosk.core.passes.shc_chunks import ChunkAssembler
 from kiosk.core.outcome.verdicts import Outcome, Reason, Verdict, VerificationError
 from kiosk.core.checks.verify import verify_text
 from kiosk.datadir import DataDir, boot_id
-from sync.eventlog import EventLog, EventLogError
+from sync.eventlog import DiskStatus, EventLog, EventLogError
+from sync.devicekey import DeviceKeyError, load_or_create_device_key
+from sync.logfile import open_log
 
 PARTS_TIMEOUT_S = 60.0
 MULTIPART_SHC = re.compile(r"^shc:/\d{1,2}/\d{1,2}/\d", re.IGNORECASE)
@@ -59,7 +61,14 @@ class Checkpoint:
         self.pairing = IdentityPairing(self.policy.pairing_window)
         device = data.device()
         self.device_id = device.device_id
-        self.log = EventLog(data.event_log_path, device.device_id, device.log_hash_key)
+        try:
+            self._device_key = load_or_create_device_key(data.root / "device-key.pem")  # signs every log line
+        except (DeviceKeyError, OSError) as exc:  # a damaged key or a read-only data folder: no traceback
+            self._device_key = None
+            self.problems["device key"] = f"the device key is unusable, log lines go unsigned: {exc}"
+        self._log_args = (data.event_log_path, device.device_id, device.log_hash_key)
+        self.log: EventLog | UnavailableLog = UnavailableLog("not opened yet")
+        self.reopen_log()
         self._anchor = data.clock_anchor()
         self._boot_id = boot_id()
         self._parts = ChunkAssembler()
@@ -77,6 +86,34 @@ class Checkpoint:
 
     def close(self) -> None:
         self.log.close()
+
+    @property
+    def log_ok(self) -> bool:
+        return isinstance(self.log, EventLog)
+
+    def reopen_log(self) -> bool:
+        """(Re)open the event log when it is not open: a damaged file is moved aside and a new epoch started
+        (sync/logfile.py); an unwritable medium leaves the kiosk out of service (no check without a log line)
+        until a later call succeeds. True when the log is open."""
+        if self.log_ok:
+            return True
+        try:
+            opened = open_log(*self._log_args, now=self.clock(), signer=self._device_key)
+        except EventLogError as exc:
+            self.log = UnavailableLog(str(exc))
+            self.problems["log"] = f"the event log cannot be written: {exc}"
+            return False
+        self.log = opened.log
+        self.problems.pop("log", None)
+        public_key = self._device_key.public_key() if self._device_key else None
+        broken = self.log.verify_chain(public_key, unsynced_only=True)  # checked at start-up
+        if broken:
+            self.problems["log tampered"] = (f"the event log fails its keyed chain check at {len(broken)} event(s) "
+                                             f"(first seq {broken[0]}); sync will refuse to call them synced")
+        if opened.moved_aside:
+            self.problems["log moved"] = (f"the event log was damaged and moved aside to {opened.moved_aside.name}; "
+                                          "a new log epoch started")
+        return True
 
     # -- clock ---------------------------------------------------------------------------------------------
     def clock_check(self, now: datetime) -> clockmod.ClockCheck:
@@ -140,6 +177,8 @@ class Checkpoint:
             if guarded is not result:
                 result, outcome = guarded, self.policy.outcome(guarded)
         try:
+            if not self.reopen_log():
+                raise EventLogError(self.log.reason)
             event = self.log.append(result, outcome, kind, now, time.monotonic_ns())
             self.problems.pop("log", None)
         except EventLogError as exc:
@@ -164,3 +203,40 @@ class Checkpoint:
         except VerificationError:
             self._parts.reset()
             return text
+
+
+class UnavailableLog:
+    """Stands in for the event log while it cannot be opened: reads are empty, appends refused (typed)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def append(self, *_args: Any, **_kwargs: Any) -> dict[str, Any]:
+        raise EventLogError(self.reason)
+
+    def events(self, *_args: Any, **_kwargs: Any) -> list[dict[str, Any]]:
+        return []
+
+    def count_by_outcome(self, _since: datetime) -> dict[str, int]:
+        return {str(o): 0 for o in Outcome}
+
+    def pending_count(self) -> int:
+        return 0
+
+    def last_seq(self) -> int:
+        return 0
+
+    def mark_synced(self, *_args: Any, **_kwargs: Any) -> int:
+        return 0
+
+    def purge(self, *_args: Any, **_kwargs: Any) -> int:
+        return 0
+
+    def verify_chain(self, *_args: Any, **_kwargs: Any) -> list[int]:
+        return []
+
+    def disk_status(self, budget_bytes: int) -> DiskStatus:
+        return DiskStatus(0, 0, budget_bytes, True)
+
+    def close(self) -> None:
+        pass

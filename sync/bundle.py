@@ -61,11 +61,19 @@ def export_bundles(log: EventLog, key: Ed25519PrivateKey, out_dir: str | os.Path
     return written
 
 
-def read_bundle(path: str | os.PathLike) -> dict[str, Any]:
+MAX_BUNDLE_BYTES = 256 * 1024 * 1024
+
+
+def read_bundle(path: str | os.PathLike, max_bytes: int = MAX_BUNDLE_BYTES) -> dict[str, Any]:
+    """A log bundle file, read through a byte cap (a device or pipe given by mistake cannot grow the process)."""
     try:
-        bundle = json.loads(Path(path).read_bytes())
+        with open(path, "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+        if len(raw) > max_bytes:
+            raise BundleError(f"{path}: larger than {max_bytes} bytes, not a log bundle")
+        bundle = json.loads(raw)
     except (OSError, ValueError) as exc:
-        raise BundleError(f"{path}: unreadable bundle ({exc})") from exc
+        raise BundleError(f"{path}: unreadable bundle ({type(exc).__name__})") from exc
     if not isinstance(bundle, dict) or not isinstance(bundle.get("payload"), dict):
         raise BundleError(f"{path}: not a kiosk log bundle")
     return bundle

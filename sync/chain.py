@@ -5,9 +5,13 @@ Pure functions; any thread.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 GENESIS = "0" * 64
 
@@ -17,6 +21,7 @@ EVENT_FIELDS: tuple[str, ...] = (
     "pass_format", "kid", "trust_version", "masked_name", "masked_id", "subject_hash", "flags", "prev_hash",
 )
 INPUT_KINDS = frozenset({"card", "code", "manual"})
+EPOCH_SPAN = 1 << 40  # a log epoch's sequence numbers: epoch * EPOCH_SPAN + 1, + 2, ... (sync/logfile.py)
 
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
@@ -53,3 +58,21 @@ def chain_breaks(events: list[dict[str, Any]], prev_hash: str | None, prev_seq: 
             breaks.append(seq)
         prev_hash, prev_seq = event.get("hash"), seq
     return breaks
+
+
+def sign_event(key: Ed25519PrivateKey, event_hash_hex: str) -> str:
+    """The device's Ed25519 signature over an event's hash (which covers every field and the link before it),
+    base64url without padding: the chain is keyed, so rewriting events and recomputing hashes is detected."""
+    return base64.urlsafe_b64encode(key.sign(b"kiosk-event-v1:" + bytes.fromhex(event_hash_hex))).rstrip(b"=").decode()
+
+
+def event_signature_valid(public_key: Ed25519PublicKey, event: dict[str, Any]) -> bool:
+    """The event's own hash is right and its `sig` verifies with the device's public key."""
+    sig = event.get("sig")
+    if not isinstance(sig, str) or len(sig) != 86 or event.get("hash") != event_hash(event):
+        return False
+    try:
+        public_key.verify(base64.urlsafe_b64decode(sig + "=="), b"kiosk-event-v1:" + bytes.fromhex(event["hash"]))
+        return True
+    except (InvalidSignature, ValueError):
+        return False

@@ -31,6 +31,9 @@ class SyncReport:
     duplicates: int = 0
     batches: int = 0
     chain_breaks: list[int] = field(default_factory=list)
+    refused: list[int] = field(default_factory=list)  # conflicts or quarantined: never acknowledged, kept pending
+    quarantined: list[int] = field(default_factory=list)  # the central found their hash or signature wrong
+    tampered: list[int] = field(default_factory=list)  # the local check before upload found them broken
     updated_files: list[str] = field(default_factory=list)
     purged: int = 0  # synced events older than the retention period, removed after this round's upload
     error: str = ""
@@ -50,6 +53,7 @@ class SyncClient:
                  clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
         self.log = log
         self.link = link
+        self.public_key = getattr(link, "public_key", None)  # to check the log's signatures before each upload
         self.download_dir = Path(download_dir)
         self.files = files
         self.batch_size = batch_size
@@ -87,21 +91,32 @@ class SyncClient:
             return report
 
     def _upload_all(self, report: SyncReport) -> None:
+        if self.public_key is not None:  # the keyed chain, checked before anything leaves the kiosk
+            report.tampered = self.log.verify_chain(self.public_key, unsynced_only=True)
         pending = self.log.events(unsynced_only=True, limit=1)
         after = pending[0]["seq"] - 1 if pending else None
         while after is not None:
             batch = self.log.events(after_seq=after, limit=self.batch_size, unsynced_only=True)
             if not batch:
-                return
+                break
             answer = self.link.upload(batch)
             if answer.get("through_seq") != batch[-1]["seq"] or not isinstance(answer.get("stored"), int):
                 raise SyncError(f"service acknowledged through {answer.get('through_seq')}, sent {batch[-1]['seq']}")
-            self.log.mark_synced(batch[-1]["seq"], self._clock(), after_seq=after)
+            sent = {e["seq"] for e in batch}
+            named = list(answer.get("conflicts") or []) + list(answer.get("quarantined") or [])
+            refused = sorted({s for s in named if s in sent})
+            if len(refused) != len(set(named)):
+                raise SyncError("the service refused events it was not sent", retryable=False)
+            report.quarantined += [s for s in answer.get("quarantined") or [] if s in sent]
+            self.log.mark_synced(batch[-1]["seq"], self._clock(), after_seq=after, refused=tuple(refused))
             report.uploaded += int(answer.get("stored", 0))
             report.duplicates += int(answer.get("duplicates", 0))
             report.chain_breaks += list(answer.get("chain_breaks", []))
+            report.refused += refused
             report.batches += 1
             after = batch[-1]["seq"]
+        if report.refused or report.tampered:  # never acknowledged: they stay pending; staff must see this round
+            raise SyncError(_refusal_text(report), retryable=False)
 
     def _download_all(self, report: SyncReport) -> None:
         self.download_dir.mkdir(parents=True, exist_ok=True)
@@ -157,6 +172,23 @@ class SyncClient:
         self._wake.set()
         if self._thread:
             self._thread.join(timeout_s)
+
+
+def _refusal_text(report: SyncReport) -> str:
+    def seqs(values: list[int]) -> str:
+        return ", ".join(map(str, values[:5])) + (", ..." if len(values) > 5 else "")
+    parts = []
+    conflicts = [s for s in report.refused if s not in report.quarantined]
+    if conflicts:
+        parts.append(f"the central service refused {len(conflicts)} event(s) as conflicts with events it already "
+                     f"holds (seq {seqs(conflicts)})")
+    if report.quarantined:
+        parts.append(f"the central service quarantined {len(report.quarantined)} tampered event(s) "
+                     f"(seq {seqs(report.quarantined)})")
+    if report.tampered:
+        parts.append(f"the local log fails its keyed chain check at {len(report.tampered)} event(s) "
+                     f"(seq {seqs(report.tampered)})")
+    return "; ".join(parts) + "; refused events stay pending"
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

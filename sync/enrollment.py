@@ -20,19 +20,31 @@ class Enrollment:
     url: str
     device_id: str
     site: str
+    ca_file: str = ""  # the central's CA, pinned at enrolment (a copy in the data directory), for https
+    central_key: str = ""  # the central's answer key (Ed25519, base64url): later answers must carry its signature
 
 
 def enroll(url: str, token: str, device_id: str, key: Ed25519PrivateKey, path: str | os.PathLike,
-           timeout: float = 30.0) -> Enrollment:
-    """Register this device's public key with the central service through a one-time token; remember it."""
-    link = CentralLink(url, device_id, key, timeout=timeout)
+           timeout: float = 30.0, ca_file: str | os.PathLike | None = None) -> Enrollment:
+    """Register this device's public key with the central service through a one-time token; remember it.
+    With `ca_file` the central's CA is pinned: copied beside the enrolment file and used for every later call."""
+    pinned = ""
+    if ca_file:
+        pem = Path(ca_file).read_bytes()[:1024 * 1024]
+        if b"-----BEGIN CERTIFICATE-----" not in pem:
+            raise SyncError(f"{ca_file} is not a PEM certificate", retryable=False)
+        target = Path(path).with_name("central-ca.pem")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(pem)
+        pinned = str(target)
+    link = CentralLink(url, device_id, key, timeout=timeout, ca_file=pinned or None)
     try:
         answer = link.enroll(token)
     finally:
         link.close()
     if answer.get("device_id") != device_id:
         raise SyncError("the service enrolled a different device id", retryable=False)
-    enrollment = Enrollment(url.rstrip("/"), device_id, str(answer.get("site", "")))
+    enrollment = Enrollment(url.rstrip("/"), device_id, str(answer.get("site", "")), pinned, link.central_key)
     save_enrollment(path, enrollment)
     return enrollment
 
@@ -52,6 +64,7 @@ def load_enrollment(path: str | os.PathLike) -> Enrollment | None:
     """The saved enrollment, or None when this kiosk was never enrolled (or the file is unreadable)."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return Enrollment(str(data["url"]), str(data["device_id"]), str(data.get("site", "")))
+        return Enrollment(str(data["url"]), str(data["device_id"]), str(data.get("site", "")),
+                          str(data.get("ca_file", "")), str(data.get("central_key", "")))
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -30,7 +30,12 @@ def _v2(db: sqlite_utils.Database) -> None:
     db.conn.execute("DROP INDEX IF EXISTS idx_events_synced_at")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2)
+def _v3(db: sqlite_utils.Database) -> None:
+    """Each event's Ed25519 signature by the device key over its hash (a keyed chain: see sync/eventlog.py)."""
+    db.conn.execute("ALTER TABLE events ADD COLUMN sig TEXT")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

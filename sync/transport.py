@@ -7,6 +7,8 @@ re-signed once. Called from the sync thread (or the CLI thread); one instance pe
 from __future__ import annotations
 
 import json
+import os
+import ssl
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +17,13 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync import auth
-from sync.devicekey import public_key_b64
+from sync.deadline import DeadlineTransport, TransferTooLarge, fetch
+from sync.answers import HEADER_ANSWER_SIGNATURE, answer_valid
+from sync.devicekey import load_public_key_b64, public_key_b64
+
+DEFAULT_DEADLINE_S = 90.0  # one whole request and its answer; `kiosk sync` gives up well within 120 s
+MAX_ANSWER_BYTES = 1024 * 1024  # JSON answers (enrolment, upload acknowledgements)
+MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024  # a trust bundle, status list or settings file
 
 
 class SyncError(Exception):
@@ -39,19 +47,36 @@ class CentralLink:
     """Signed requests to one central service for one device."""
 
     def __init__(self, base_url: str, device_id: str, key: Ed25519PrivateKey, timeout: float = 30.0,
-                 transport: httpx.BaseTransport | None = None) -> None:
+                 transport: httpx.BaseTransport | None = None, deadline_s: float = DEFAULT_DEADLINE_S,
+                 max_download: int = MAX_DOWNLOAD_BYTES, ca_file: str | os.PathLike | None = None,
+                 central_key: str = "") -> None:
+        """`ca_file`: the central's CA pinned at enrolment; an https central is then trusted only through it.
+        `central_key`: the central's answer key learnt at enrolment; every accepted answer must carry its
+        signature (sync/answers.py)."""
         self.base_url = base_url.rstrip("/")
         self.device_id = device_id
         self._key = key
         self.clock_offset = 0.0  # server time minus ours, learned from a skew rejection
-        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport)
+        self.central_key = central_key
+        self.deadline_s = deadline_s  # whole transfer, however slowly the bytes come (sync/deadline.py)
+        self.max_download = max_download
+        verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=str(ca_file)) if ca_file else True
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout,
+                                  transport=transport or DeadlineTransport(verify=verify))
+
+    @property
+    def public_key(self):
+        return self._key.public_key()
 
     def close(self) -> None:
         self._http.close()
 
     def enroll(self, token: str) -> dict[str, Any]:
         body = {"token": token, "device_id": self.device_id, "public_key": public_key_b64(self._key)}
-        return _json_object(self._send("POST", "/api/v1/enroll", json.dumps(body).encode(), signed=False))
+        answer = _json_object(self._send("POST", "/api/v1/enroll", json.dumps(body).encode(), signed=False))
+        if isinstance(answer.get("central_key"), str) and answer["central_key"]:
+            self.central_key = answer["central_key"]  # learnt once, at enrolment (over the pinned TLS if any)
+        return answer
 
     def upload(self, events: list[dict[str, Any]]) -> dict[str, Any]:
         body = json.dumps({"events": events}, ensure_ascii=False, separators=(",", ":")).encode()
@@ -59,21 +84,27 @@ class CentralLink:
 
     def download(self, name: str, etag: str = "") -> Download:
         headers = {"If-None-Match": etag} if etag else {}
-        response = self._send("GET", f"/api/v1/files/{name}", b"", extra=headers, ok=(200, 304, 404))
+        response = self._send("GET", f"/api/v1/files/{name}", b"", extra=headers, ok=(200, 304, 404),
+                              max_bytes=self.max_download)
         return Download(name, response.status_code, response.content if response.status_code == 200 else b"",
                         response.headers.get("etag", ""))
 
     def _send(self, method: str, path: str, body: bytes, signed: bool = True, extra: dict[str, str] | None = None,
-              ok: tuple[int, ...] = (200, 201)) -> httpx.Response:
+              ok: tuple[int, ...] = (200, 201), max_bytes: int = MAX_ANSWER_BYTES) -> httpx.Response:
         for attempt in (1, 2):
             headers = {"Content-Type": "application/json", **(extra or {})}
             if signed:
                 stamp = int(time.time() + self.clock_offset)
                 headers.update(auth.sign_request(self._key, method, path, self.device_id, stamp, body))
             try:
-                response = self._http.request(method, path, content=body or None, headers=headers)
+                response = fetch(self._http, method, path, deadline_s=self.deadline_s, max_bytes=max_bytes,
+                                 content=body or None, headers=headers)
             except httpx.HTTPError as exc:
                 raise SyncError(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
+            except TransferTooLarge as exc:
+                raise SyncError(f"{method} {path}: {exc}", retryable=False) from exc
+            if signed and self.central_key and response.status_code in ok:
+                self._check_answer(method, path, headers[auth.HEADER_NONCE], response)
             server_time = response.headers.get(auth.HEADER_SERVER_TIME)
             if response.status_code == 401 and server_time and attempt == 1 and server_time.isdigit():
                 self.clock_offset = int(server_time) - time.time()
@@ -84,6 +115,18 @@ class CentralLink:
         retryable = response.status_code >= 500 or response.status_code in (408, 429)
         raise SyncError(f"{method} {path}: HTTP {response.status_code} {response.text[:200]}",
                         retryable=retryable, status=response.status_code)
+
+
+    def _check_answer(self, method: str, path: str, nonce: str, response: httpx.Response) -> None:
+        try:
+            key = load_public_key_b64(self.central_key)
+        except ValueError as exc:
+            raise SyncError(f"the central's answer key is unusable: {exc}", retryable=False) from None
+        signature = response.headers.get(HEADER_ANSWER_SIGNATURE, "")
+        if not answer_valid(key, signature, method, path, nonce, response.status_code, response.content):
+            raise SyncError(f"{method} {path}: the answer is not signed by the central this kiosk enrolled with "
+                            "(ignored: nothing is marked synced or installed)", retryable=False,
+                            status=response.status_code)
 
 
 def _json_object(response: httpx.Response) -> dict[str, Any]:

@@ -17,6 +17,14 @@ from kiosk.demo_data import GREEN_CARD, RED_CARD, UNKNOWN_CARD, provision
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
 
+@pytest.fixture(autouse=True)
+def _now_is_when_the_test_starts():
+    """The data directory signs its demo bundle at the real time; the test's clock must start then too, not
+    when the module was imported (a long suite run made every check a CLOCK_SUSPECT)."""
+    global NOW
+    NOW = datetime.now(timezone.utc).replace(microsecond=0)
+
+
 class Clock:
     """A clock the test moves; the checkpoint reads it through its `clock` argument."""
 
@@ -37,7 +45,8 @@ def desk(tmp_path):
     checkpoint.close()
 
 
-def printed_pass(data: DataDir, card, status=Status.GREEN, issued=NOW) -> str:
+def printed_pass(data: DataDir, card, status=Status.GREEN, issued=None) -> str:
+    issued = issued or NOW
     issuer = data.issuer()
     claims = offline_pass.new_claims(card.id_number, card.name, status, issued, issuer=issuer.name)
     return offline_pass.seal(claims, issuer.private_key, issuer.kid)

@@ -66,20 +66,39 @@ class CaptureStats:
 
 
 class FrameRequest:
-    """The decode thread asks for the next frame (optionally skipping some); the grab thread fulfils it."""
+    """The decode thread asks for the next frame (optionally skipping some); the grab thread fulfils it.
+
+    Camera-like (`lossless=False`): a frame nobody asked for is dropped, as a live camera's would be. Lossless
+    (files and folders by default): the grab thread waits until the decoder asks, and skips nothing, so every
+    frame of a test source is decoded whatever the machine's load.
+    """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
         self._wanted = False
         self._skip = 0
+        self._closed = False
 
     def ask(self, skip: int = 0) -> None:
-        with self._lock:
+        with self._cond:
             self._wanted, self._skip = True, skip
+            self._cond.notify_all()
 
-    def take(self) -> bool:
+    def close(self) -> None:
+        """Release a grab thread waiting in take(lossless=True) (on stop)."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+    def take(self, lossless: bool = False) -> bool:
         """Called per grabbed frame: True when this frame should be retrieved and handed over."""
-        with self._lock:
+        with self._cond:
+            if lossless:
+                self._cond.wait_for(lambda: self._wanted or self._closed)
+                if self._closed:
+                    return False
+                self._wanted, self._skip = False, 0
+                return True
             if not self._wanted:
                 return False
             if self._skip > 0:
@@ -90,12 +109,18 @@ class FrameRequest:
 
 
 class CameraCapture:
-    """Capture from `source` (device index or path, image folder, video file) and report CameraEvents."""
+    """Capture from `source` (device index or path, image folder, video file) and report CameraEvents.
+
+    `lossless`: None (default) drops frames only from a live camera; files and folders hand every frame to
+    the decoder (test sources must not depend on thread timing). False makes a file behave like a camera
+    (the benchmark's camera-like mode); True never drops.
+    """
 
     def __init__(self, source: int | str | Path, on_event: Callable[[CameraEvent], None], *,
                  accept: Callable[[str], bool] | None = None, settings: CameraSettings | None = None,
                  repeat_window_s: float = 3.0, reconnect_s: float = 1.0, idle_stride: int = 3,
-                 idle_full_every: int = 3, on_frame: Callable[[int, float], None] | None = None) -> None:
+                 idle_full_every: int = 3, on_frame: Callable[[int, float], None] | None = None,
+                 lossless: bool | None = None) -> None:
         self.source = source
         self.name = str(source)
         self.settings = settings or CameraSettings()
@@ -112,6 +137,7 @@ class CameraCapture:
         self._emit_lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._available: bool | None = None
+        self._lossless = lossless
 
     def start(self) -> None:
         if self._threads:
@@ -124,6 +150,7 @@ class CameraCapture:
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
         self._mailbox.wake()
+        self._request.close()
         for thread in self._threads:
             thread.join(timeout)
 
@@ -138,9 +165,12 @@ class CameraCapture:
     def _grab_loop(self) -> None:
         while not self._stop.is_set():
             source = open_source(self.source, self.settings, self._stop.wait)
+            lossless = (not source.live) if self._lossless is None else self._lossless
             try:
-                self._pump(source)
+                self._pump(source, lossless)
             except SourceEnded as exc:
+                if lossless:
+                    self._request.take(lossless)  # the decoder asks again once it has seen the last frame
                 self._set_available(False, str(exc))
                 return
             except SourceUnavailable as exc:
@@ -154,7 +184,7 @@ class CameraCapture:
                 source.close()
             self._stop.wait(self._reconnect_s)
 
-    def _pump(self, source) -> None:
+    def _pump(self, source, lossless: bool) -> None:
         cpu = time.thread_time()
         for retrieve in source.frames(self._stop.is_set):
             self._set_available(True)
@@ -162,7 +192,7 @@ class CameraCapture:
             self.stats.frames_grabbed += 1
             if self._on_frame is not None:
                 self._on_frame(index, time.monotonic())
-            if self._request.take():
+            if self._request.take(lossless):
                 frame = retrieve()
                 if frame is not None:
                     self.stats.frames_retrieved += 1
@@ -194,13 +224,14 @@ class CameraCapture:
             except Exception:
                 log.exception("decoding a frame failed")
                 text = None
-            self._request.ask(skip=self.idle_stride - 1 if decoder.idle else 0)
             self.stats.decode_cpu_s += time.thread_time() - cpu
             self.stats.frames_decoded += 1
             if text is not None:
                 self.stats.codes_read += 1
                 if self._announcer.offer(text):
                     self._emit(CodeSeen(text))
+            # Asked only now, so a lossless source's end is reported after the last frame's code.
+            self._request.ask(skip=self.idle_stride - 1 if decoder.idle else 0)
 
     def _emit(self, event: CameraEvent) -> None:
         with self._emit_lock:

@@ -16,12 +16,17 @@ import numpy as np
 
 from drivers.camera import cascade
 from drivers.camera.fusion import RegionHistory
+from drivers.camera.imagecaps import ImageRefused, checked_image_bytes
 
 DEFAULT_BUDGET_MS = 15.0
 
 
 class ImageUnreadable(ValueError):
     """The image file is missing or is not an image OpenCV can read."""
+
+
+class ImageTooLarge(ImageUnreadable):
+    """The file is over the byte cap, claims more pixels than the cap, or has no image header (imagecaps.py)."""
 
 
 @dataclass(frozen=True)
@@ -64,9 +69,15 @@ def read_image(path: str | Path) -> np.ndarray:
     """Load an image file (BGR, so the colour steps can drop coloured pen and stains); ImageUnreadable if
     it is missing or not an image."""
     p = Path(path)
-    if not p.is_file():
+    if not p.exists() or p.is_dir():
         raise ImageUnreadable(f"no such image file: {p}")
-    data = np.fromfile(str(p), dtype=np.uint8)
+    try:
+        raw = checked_image_bytes(p)  # byte and pixel caps before anything is decoded
+    except ImageRefused as exc:
+        raise ImageTooLarge(f"image refused: {p}: {exc}") from None
+    except OSError as exc:
+        raise ImageUnreadable(f"cannot read image file {p}: {exc.strerror or exc}") from None
+    data = np.frombuffer(raw, dtype=np.uint8)
     image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
     if image is None:
         raise ImageUnreadable(f"not a readable image: {p}")

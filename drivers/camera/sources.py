@@ -15,6 +15,8 @@ from typing import Any
 import cv2
 import numpy as np
 
+from drivers.camera.imagecaps import ImageRefused, checked_image_bytes
+
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".pgm", ".ppm"}
 
 
@@ -74,18 +76,18 @@ class FrameSource:
 
 
 def _paced(frames: Iterator[Retrieve], fps: float, stopped: Callable[[], bool],
-           wait: Callable[[float], bool]) -> Iterator[Retrieve]:
+           wait: Callable[[float], bool], clock: Callable[[], float] = time.monotonic) -> Iterator[Retrieve]:
     """Yield frames no faster than fps, on a fixed schedule (late frames are not made up by bursts)."""
     period = 1.0 / fps
-    due = time.monotonic()
+    due = clock()
     for frame in frames:
-        delay = due - time.monotonic()
+        delay = due - clock()
         if delay > 0 and wait(delay):
             return
         if stopped():
             return
         yield frame
-        due = max(due + period, time.monotonic() - period)
+        due = max(due + period, clock() - period)
 
 
 class CameraSource(FrameSource):
@@ -172,7 +174,7 @@ class FolderSource(FrameSource):
 
     def _raw(self, files: list[Path]) -> Iterator[Retrieve]:
         for path in files:
-            yield lambda path=path: cv2.imread(str(path), cv2.IMREAD_COLOR)
+            yield lambda path=path: _read_frame(path)
 
     def frames(self, stopped: Callable[[], bool]) -> Iterator[Retrieve]:
         files = sorted(p for p in self.folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
@@ -180,6 +182,15 @@ class FolderSource(FrameSource):
             raise SourceUnavailable(f"no images in {self.folder}")
         yield from _paced(self._raw(files), self._fps, stopped, self._wait)
         raise SourceEnded(f"end of folder {self.folder}")
+
+
+def _read_frame(path: Path) -> np.ndarray | None:
+    """One image of a folder source, within the byte and pixel caps; None when it is unreadable or refused."""
+    try:
+        data = checked_image_bytes(path)
+    except (OSError, ImageRefused):
+        return None
+    return cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
 
 
 def open_source(source: int | str | Path, settings: CameraSettings,

@@ -14,7 +14,7 @@ from typing import Callable
 
 from drivers.device_thread import DeviceThread
 from drivers.ports import PortOpenError, open_first, open_port
-from drivers.sam.errors import (Disconnected, NoCard, PortUnavailable, ReaderError, ResponseTimeout,
+from drivers.sam.errors import (ChecksumError, Disconnected, NoCard, PortUnavailable, ReaderError, ResponseTimeout,
                                 SamStatusError, WrongBaudRate)
 from drivers.sam.events import CardPresented, CardRemoved, ReaderAvailable, ReaderFault, ReaderUnavailable
 from drivers.sam.protocol import BAUD_CODES, Sw3
@@ -218,13 +218,13 @@ def read_one_card(port_url: str, timeout_s: float = 5.0, baudrate: int = 115200)
     deadline = time.monotonic() + timeout_s
     try:
         session = SamSession(port)
-        response = session.transact("status", timeout=min(1.0, timeout_s))
+        response = _retrying(lambda: session.transact("status", timeout=min(1.0, timeout_s)))
         if response.sw3 != Sw3.SUCCESS:
             raise SamStatusError("status", response.sw3)
         while True:
-            found = session.transact("find")
+            found = _retrying(lambda: session.transact("find"))
             if found.sw3 == Sw3.CARD_FOUND:
-                return session.read_card()
+                return _retrying(session.read_card)
             if found.sw3 != Sw3.NO_CARD:
                 raise SamStatusError("find", found.sw3)
             if time.monotonic() >= deadline:
@@ -232,3 +232,16 @@ def read_one_card(port_url: str, timeout_s: float = 5.0, baudrate: int = 115200)
             threading.Event().wait(min(0.1, max(0.0, deadline - time.monotonic())))
     finally:
         port.close()
+
+
+CHECKSUM_RETRIES = 3
+
+
+def _retrying(step):
+    """The protocol's rule for a frame that fails its XOR check: drop it and ask again (a few times)."""
+    for attempt in range(CHECKSUM_RETRIES + 1):
+        try:
+            return step()
+        except ChecksumError:
+            if attempt == CHECKSUM_RETRIES:
+                raise

@@ -13,6 +13,23 @@ from kiosk.core.trust.store import TrustDataError, TrustStore
 from kiosk.datadir import DataDir
 
 MAX_TRUST_FILE_BYTES = 16 * 1024 * 1024
+MAX_SMALL_FILE_BYTES = 1024 * 1024  # keys, policies
+
+
+def read_input(path: str | Path, max_bytes: int = MAX_TRUST_FILE_BYTES) -> bytes:
+    """A file named on the command line, read through a cap (never more than max_bytes + 1 bytes, so
+    /dev/zero or a pipe cannot grow the process); a UsageError when it is unreadable or larger."""
+    chunks, total = [], 0
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(min(1 << 20, max_bytes + 1 - total)):
+                chunks.append(chunk)
+                total += len(chunk)
+                if total > max_bytes:
+                    raise UsageError(f"{path} is larger than {max_bytes} bytes: refused")
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return b"".join(chunks)
 
 
 def data_dir(args: argparse.Namespace) -> DataDir:
@@ -37,12 +54,7 @@ def load_trust_file(path: Path) -> TrustStore:
     bundle or JSON list of certificates (HC1), or a JWKS (SHC; its keys are then not bound to an issuer URL)."""
     from kiosk.core.trust.trust_import import TrustImportError, parse_material
 
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read trust file {path}: {exc.strerror}") from None
-    if len(raw) > MAX_TRUST_FILE_BYTES:
-        raise UsageError(f"{path} is too large for a trust file")
+    raw = read_input(path, MAX_TRUST_FILE_BYTES)
     try:
         doc = json.loads(raw)
         if isinstance(doc, dict) and isinstance(doc.get("keys"), list) and \

@@ -23,10 +23,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("enroll", help="register this kiosk with a central service using a one-time token")
     p.add_argument("url", help="the central service, e.g. http://central.example:8600")
     p.add_argument("token", help="one-time enrollment token from `kiosk-central token` or the admin API")
+    p.add_argument("--ca", help="the central's CA certificate (PEM) to pin for an https URL")
     p.set_defaults(handler=_enroll)
     p = sub.add_parser("sync", help="upload the pending log and fetch trust data and settings now")
     p.add_argument("--url", help="central service URL (default: the one this kiosk enrolled with)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--deadline", type=float, default=90.0, metavar="SECONDS",
+                   help="give up on a request that has not completed in this time, however slowly bytes come "
+                        "(default %(default)s)")
     p.set_defaults(handler=_sync)
     p = sub.add_parser("export", help="write the log not yet exported as signed bundles (air-gapped sites)")
     p.add_argument("dir", help="destination folder, e.g. a mounted USB stick")
@@ -44,9 +48,17 @@ def _identity(args: argparse.Namespace):
     return data, device, key
 
 
-def _open_log(data, device):
-    from sync.eventlog import EventLog
-    return EventLog(data.event_log_path, device.device_id, device.log_hash_key)
+def _open_log(data, device, key=None):
+    from sync.eventlog import EventLogError
+    from sync.logfile import open_log
+    try:
+        opened = open_log(data.event_log_path, device.device_id, device.log_hash_key, signer=key)
+    except EventLogError as exc:
+        raise UsageError(str(exc)) from None
+    if opened.moved_aside:
+        print(f"kiosk: the event log was damaged; moved aside to {opened.moved_aside}, a new log epoch started",
+              file=sys.stderr)
+    return opened.log
 
 
 def _enroll(args: argparse.Namespace) -> int:
@@ -54,7 +66,7 @@ def _enroll(args: argparse.Namespace) -> int:
     from sync.transport import SyncError
     data, device, key = _identity(args)
     try:
-        done = enroll(args.url, args.token, device.device_id, key, data.root / ENROLLMENT)
+        done = enroll(args.url, args.token, device.device_id, key, data.root / ENROLLMENT, ca_file=args.ca)
     except SyncError as exc:
         print(f"kiosk enroll: {exc}", file=sys.stderr)
         return 1
@@ -71,8 +83,12 @@ def _sync(args: argparse.Namespace) -> int:
     url = args.url or (enrollment.url if enrollment else "")
     if not url:
         raise UsageError("this kiosk is not enrolled: run `kiosk enroll URL TOKEN` first (or pass --url)")
-    log = _open_log(data, device)
-    link = CentralLink(url, device.device_id, key)
+    log = _open_log(data, device, key)
+    if not 0 < args.deadline <= 3600:
+        raise UsageError("--deadline must be between 0 and 3600 seconds")
+    link = CentralLink(url, device.device_id, key, timeout=min(30.0, args.deadline), deadline_s=args.deadline,
+                       ca_file=(enrollment.ca_file or None) if enrollment else None,
+                       central_key=enrollment.central_key if enrollment else "")
     try:
         report = SyncClient(log, link, data.root / DOWNLOADS).sync_once()
         pending = log.pending_count()
@@ -81,20 +97,22 @@ def _sync(args: argparse.Namespace) -> int:
         log.close()
     result = {"ok": report.ok, "uploaded": report.uploaded, "duplicates": report.duplicates,
               "batches": report.batches, "pending": pending, "updated_files": report.updated_files,
-              "chain_breaks": report.chain_breaks, "error": report.error or None}
+              "chain_breaks": report.chain_breaks, "refused": report.refused, "error": report.error or None}
     if args.json:
         print_json(result)
     else:
         print(f"uploaded {report.uploaded} (duplicates {report.duplicates}), pending {pending}, "
               f"updated: {', '.join(report.updated_files) or 'nothing'}"
               + (f"\nerror: {report.error}" if report.error else ""))
+    if not report.ok and args.json:
+        print(f"kiosk sync: {report.error}", file=sys.stderr)  # loud on stderr too, not only in the JSON
     return 0 if report.ok else 1
 
 
 def _export(args: argparse.Namespace) -> int:
     from sync.bundle import export_bundles
     data, device, key = _identity(args)
-    log = _open_log(data, device)
+    log = _open_log(data, device, key)
     try:
         files = export_bundles(log, key, args.dir, datetime.now(timezone.utc))
     except OSError as exc:

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from kiosk.cli import UsageError
-from kiosk.commands.common import MAX_TRUST_FILE_BYTES, data_dir, parse_now, print_json
+from kiosk.commands.common import MAX_TRUST_FILE_BYTES, data_dir, read_input, parse_now, print_json
 from kiosk.core.codec.jws import b64url_encode
 from kiosk.core.trust.keys import IssuerKey
 from kiosk.core.trust.store import TrustDataError, TrustStore
@@ -46,12 +46,7 @@ def run_import(args: argparse.Namespace) -> int:
     lines = []
     for name in args.files:
         path = Path(name)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-        if len(raw) > MAX_TRUST_FILE_BYTES:
-            raise UsageError(f"{path} is too large")
+        raw = read_input(path, MAX_TRUST_FILE_BYTES)
         try:
             additions = parse_material(raw, trust, now, issuer=args.issuer)
         except TrustImportError as exc:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from kiosk.cli import UsageError
-from kiosk.commands.common import data_dir, parse_now, print_json
+from kiosk.commands.common import MAX_SMALL_FILE_BYTES, data_dir, parse_now, print_json, read_input
 from kiosk.core.trust import bundle as bundlemod
 from kiosk.core.trust import keys as keymod
 from kiosk.core.status import status_list as sl
@@ -93,7 +93,7 @@ def _register_status_list(sub: argparse._SubParsersAction) -> None:
 def _issuer_key(arg: str) -> IssuerKey:
     try:
         pem, name, uses = arg.split(":", 2)
-        public_key = keymod.load_public_key_pem(Path(pem).read_bytes())
+        public_key = keymod.load_public_key_pem(read_input(pem, MAX_SMALL_FILE_BYTES))
     except (ValueError, OSError) as exc:
         raise UsageError(f"--issuer {arg!r}: {exc}") from None
     return IssuerKey(keymod.kid_for_public_key(public_key), public_key, name, frozenset(u for u in uses.split(",") if u))
@@ -101,7 +101,7 @@ def _issuer_key(arg: str) -> IssuerKey:
 
 def _private_key(path: str):
     try:
-        return keymod.load_private_key_pem(Path(path).read_bytes())
+        return keymod.load_private_key_pem(read_input(path, MAX_SMALL_FILE_BYTES))
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read private key {path}: {exc}") from None
 
@@ -122,7 +122,7 @@ def run_sign(args: argparse.Namespace) -> int:
     policy = {}
     if args.policy:
         try:
-            policy = json.loads(Path(args.policy).read_text(encoding="utf-8"))
+            policy = json.loads(read_input(args.policy, MAX_SMALL_FILE_BYTES).decode("utf-8"))
         except (OSError, ValueError) as exc:
             raise UsageError(f"--policy: {exc}") from None
     try:
@@ -163,7 +163,7 @@ def _dcc_reference(paths: list[str]):
 
 def run_install(args: argparse.Namespace) -> int:
     try:
-        installed = data_dir(args).install_bundle(Path(args.file).read_bytes())
+        installed = data_dir(args).install_bundle(read_input(args.file))
     except OSError as exc:
         raise UsageError(f"cannot read {args.file}: {exc.strerror}") from None
     except VerificationError as exc:
@@ -239,7 +239,7 @@ def run_delta(args: argparse.Namespace) -> int:
     kid = keymod.kid_for_public_key(key.public_key())
     trust = data_dir(args).trust()
     try:
-        base = sl.load(Path(args.base).read_bytes(), trust)
+        base = sl.load(read_input(args.base), trust)
     except (OSError, VerificationError) as exc:
         raise UsageError(f"--base {args.base}: {exc}") from None
     changes = _read_changes(args.csv)
@@ -250,7 +250,7 @@ def run_delta(args: argparse.Namespace) -> int:
 
 def run_sl_install(args: argparse.Namespace) -> int:
     try:
-        installed = data_dir(args).install_status_list(Path(args.file).read_bytes())
+        installed = data_dir(args).install_status_list(read_input(args.file))
     except OSError as exc:
         raise UsageError(f"cannot read {args.file}: {exc.strerror}") from None
     except (VerificationError, TrustDataError) as exc:

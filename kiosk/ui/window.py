@@ -360,7 +360,7 @@ class KioskWindow(QWidget):
             return ScreenState.PAUSED
         ok = {name: state[0] for name, state in self._devices.items()}
         inputs = ok.get("reader", True) or ok.get("scanner", True) or ok.get("camera", True)
-        if not inputs or not ok.get("trust", True) or not ok.get("clock", True):
+        if not inputs or not ok.get("trust", True) or not ok.get("clock", True) or not ok.get("log", True):
             return ScreenState.UNAVAILABLE
         return ScreenState.IDLE
 

@@ -23,19 +23,17 @@ from sync.bundle import bundle_signature_valid
 from sync.central import registry
 from sync.central.exports import csv_rows
 from sync.central.ingest import IngestRejected, ingest
-from sync.central.limits import BodySizeLimit
+from sync.central.errors import ERROR_RESPONSES, install_error_handlers
+from sync.central.answerkey import load_or_create_answer_key
+from sync.central.guard import STAMP, RequestGuard
 from sync.central.models import (NAME, Bundle, ChainFlag, DailyCount, Device, EnrollRequest, EnrollResponse,
                                  EventBatch, IngestResponse, TokenRequest, TokenResponse)
 from sync.central.store import Store
-from sync.devicekey import load_public_key_b64
+from sync.devicekey import load_public_key_b64, public_key_b64
 
 DEFAULT_MAX_BODY = 16 * 1024 * 1024
 FILE_NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"
-COMMON_RESPONSES: dict = {
-    400: {"description": "the body is not well-formed JSON"},
-    401: {"description": "missing or bad device signature or admin credential, clock skew, replay"},
-    413: {"description": "request body over the size limit"},
-}
+COMMON_RESPONSES: dict = ERROR_RESPONSES  # every refusal is {"error": type, "detail": short text} (errors.py)
 
 
 class _Context:
@@ -60,14 +58,20 @@ class _Context:
     async def admin(self, request: Request) -> None:
         header = request.headers.get("authorization", "")
         credential = header[7:] if header.lower().startswith("bearer ") else ""
-        if not credential or not await self.run(registry.admin_credential_valid, credential):
+        if not credential or not await self.run(registry.admin_credential_valid, credential, self.now()):
             raise HTTPException(401, "admin credential required", headers={"WWW-Authenticate": "Bearer"})
 
 
-def create_app(store: Store, clock: Callable[[], float] = time.time, max_body: int = DEFAULT_MAX_BODY) -> FastAPI:
-    """The ASGI app over `store`; `clock` (seconds since the epoch) is injectable for skew tests."""
+def create_app(store: Store, clock: Callable[[], float] = time.time, max_body: int = DEFAULT_MAX_BODY,
+               limits: dict | None = None) -> FastAPI:
+    """The ASGI app over `store`; `clock` (seconds since the epoch) is injectable for skew tests; `limits` are
+    RequestGuard's keyword options (max_in_flight, queue_wait_s, body_deadline_s)."""
     app = FastAPI(title="Kiosk central service", version="1", responses=COMMON_RESPONSES)
-    app.add_middleware(BodySizeLimit, max_body=max_body)
+    answer_key = load_or_create_answer_key(store, datetime.fromtimestamp(clock(), timezone.utc))
+    app.add_middleware(RequestGuard, store=store, clock=clock, max_body=max_body, answer_key=answer_key,
+                       **(limits or {}))  # limits before parsing; device answers signed
+    app.state.answer_public_key = public_key_b64(answer_key)
+    install_error_handlers(app)
     ctx = _Context(store, clock)
     _device_api(app, ctx)
     _admin_api(app, ctx)
@@ -91,7 +95,7 @@ def _device_api(app: FastAPI, ctx: _Context) -> None:
             site = await run(registry.enroll, body.token, body.device_id, body.public_key, now())
         except registry.EnrollmentError as exc:
             raise HTTPException(403, str(exc)) from exc
-        return EnrollResponse(device_id=body.device_id, site=site)
+        return EnrollResponse(device_id=body.device_id, site=site, central_key=app.state.answer_public_key)
 
     @app.post("/api/v1/events", response_model=IngestResponse,
               responses={401: {"description": "bad signature"}, 403: {"description": "another device's events"}})
@@ -153,8 +157,8 @@ def _admin_api(app: FastAPI, ctx: _Context) -> None:
              responses={200: {"content": {"text/csv": {}}}})
     async def events_csv(since: str = Query("0000-00-00", pattern=r"^\d{4}-\d{2}-\d{2}$"),
                          until: str = Query("9999-99-99", pattern=r"^\d{4}-\d{2}-\d{2}$")) -> StreamingResponse:
-        text = await run_in_threadpool(lambda: "".join(csv_rows(store, since, until)))
-        return StreamingResponse(iter([text]), media_type="text/csv",
+        # streamed page by page (Starlette iterates a plain iterator in its thread pool): never the whole table
+        return StreamingResponse(csv_rows(store, since, until), media_type="text/csv",
                                  headers={"Content-Disposition": 'attachment; filename="events.csv"'})
 
     @app.post("/api/v1/admin/import", dependencies=[Depends(admin)], response_model=IngestResponse,
@@ -203,7 +207,7 @@ async def _authenticate_device(request: Request, store: Store, clock: Callable[[
     h = request.headers
     device_id, stamp, nonce, signature = (h.get(auth.HEADER_DEVICE), h.get(auth.HEADER_TIME),
                                           h.get(auth.HEADER_NONCE), h.get(auth.HEADER_SIGNATURE))
-    if not (device_id and stamp and nonce and signature) or not stamp.lstrip("-").isdigit() or len(nonce) > 64:
+    if not (device_id and stamp and nonce and signature) or not STAMP.fullmatch(stamp) or len(nonce) > 64:
         raise HTTPException(401, "device signature headers required")
     server_now = int(clock())
     if abs(server_now - int(stamp)) > auth.MAX_SKEW_SECONDS:

@@ -24,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8600)
     serve.add_argument("--max-body", type=int, default=16 * 1024 * 1024, help="request size limit in bytes")
+    serve.add_argument("--tls-cert", help="serve HTTPS with this certificate chain (PEM)")
+    serve.add_argument("--tls-key", help="the private key of --tls-cert (PEM)")
     serve.set_defaults(handler=_serve)
     token = sub.add_parser("token", help="create a one-time enrollment token for a site")
     token.add_argument("--site", default="default")
@@ -61,8 +63,12 @@ def _serve(args, store) -> int:
     import uvicorn
 
     from sync.central.app import create_app
+    if bool(args.tls_cert) != bool(args.tls_key):
+        print("kiosk-central: --tls-cert and --tls-key go together", file=sys.stderr)
+        return 2
     app = create_app(store, max_body=args.max_body)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=os.environ.get("KIOSK_CENTRAL_LOG", "warning"))
+    tls = {"ssl_certfile": args.tls_cert, "ssl_keyfile": args.tls_key} if args.tls_cert else {}
+    uvicorn.run(app, host=args.host, port=args.port, log_level=os.environ.get("KIOSK_CENTRAL_LOG", "warning"), **tls)
     return 0
 
 
@@ -78,6 +84,9 @@ def _admin(args, store) -> int:
     from sync.central import registry
     with store.tx() as tx:
         print(registry.create_admin_credential(tx, _now()))
+    expires = _now() + registry.ADMIN_CREDENTIAL_LIFETIME
+    print(f"kiosk-central: this admin credential expires at {expires:%Y-%m-%d %H:%M} UTC; create a new one "
+          "before then", file=sys.stderr)
     return 0
 
 

@@ -37,9 +37,13 @@ def csv_rows(store: Store, since: str, until: str, page: int = 5000) -> Iterator
         last = (rows[-1][0], rows[-1][2])
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
 def _safe(value: object) -> object:
-    """Neutralise spreadsheet formulas in text cells."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    """Neutralise spreadsheet formulas in text cells: a cell a spreadsheet could read as a formula (also after
+    a tab, CR or LF it strips, or with the full-width signs some spreadsheets fold) gets a leading quote."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
         return "'" + value
     return value
 

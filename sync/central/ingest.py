@@ -30,10 +30,11 @@ class IngestResult:
     conflicts: list[int] = field(default_factory=list)
     chain_breaks: list[int] = field(default_factory=list)
     through_seq: int = 0
+    quarantined: list[int] = field(default_factory=list)  # bad hash or signature: flagged, not stored
 
     def to_json(self) -> dict[str, Any]:
         return {"stored": self.stored, "duplicates": self.duplicates, "conflicts": self.conflicts,
-                "chain_breaks": self.chain_breaks, "through_seq": self.through_seq}
+                "chain_breaks": self.chain_breaks, "through_seq": self.through_seq, "quarantined": self.quarantined}
 
 
 def ingest(tx: Tx, device_id: str, events: list[dict[str, Any]], now_text: str, via: str) -> IngestResult:
@@ -52,8 +53,10 @@ def ingest(tx: Tx, device_id: str, events: list[dict[str, Any]], now_text: str, 
         if by_seq.setdefault(event["seq"], event)["hash"] != event["hash"]:
             raise IngestRejected(f"two different events with seq {event['seq']} in one batch")
     lo, hi = min(by_seq), max(by_seq)
-    known = dict(tx.execute("SELECT seq, hash FROM events WHERE device_id = ? AND seq BETWEEN ? AND ?",
-                            (device_id, lo - 1, hi + 1)).fetchall())
+    rows = tx.execute("SELECT seq, hash, prev_hash FROM events WHERE device_id = ? AND seq BETWEEN ? AND ?",
+                      (device_id, lo - 1, hi + 1)).fetchall()
+    known = {r[0]: r[1] for r in rows}
+    known_prev = {r[0]: r[2] for r in rows}
     fresh = [by_seq[s] for s in sorted(by_seq) if s not in known]
     for seq in sorted(by_seq):
         if seq in known:
@@ -64,16 +67,25 @@ def ingest(tx: Tx, device_id: str, events: list[dict[str, Any]], now_text: str, 
     flags = [(device_id, s, "conflict", "a different event under a stored (device, seq)", now_text)
              for s in result.conflicts]
     hashes = {**known, **{e["seq"]: e["hash"] for e in fresh}}
+    public_key = _device_key(tx, device_id)
     for event in fresh:
         kind = _chain_fault(event, hashes.get(event["seq"] - 1))
         if kind:
             result.chain_breaks.append(event["seq"])
             flags.append((device_id, event["seq"], kind, "", now_text))
-    successor = tx.execute("SELECT seq, prev_hash FROM events WHERE device_id = ? AND seq = ?",
-                           (device_id, hi + 1)).fetchone()
-    if successor and hi in by_seq and hi not in known and successor[1] != by_seq[hi]["hash"]:
-        result.chain_breaks.append(successor[0])
-        flags.append((device_id, successor[0], "link", "does not follow its stored predecessor", now_text))
+        if kind == "hash" or (event.get("sig") and not chain.event_signature_valid(public_key, event)):
+            result.quarantined.append(event["seq"])  # tampered: flagged, never stored, never acknowledged
+            if kind != "hash":
+                flags.append((device_id, event["seq"], "signature", "does not verify with the device key",
+                              now_text))
+    if result.quarantined:
+        bad = set(result.quarantined)
+        fresh = [e for e in fresh if e["seq"] not in bad]
+    for event in fresh:  # a stored event whose predecessor arrives only now (out-of-order batches, bundles)
+        after = event["seq"] + 1
+        if after in known_prev and known_prev[after] != event["hash"]:
+            result.chain_breaks.append(after)
+            flags.append((device_id, after, "link", "does not follow its predecessor that arrived later", now_text))
     site = site_row[0]
     stored_values = operator.itemgetter(*STORED_FIELDS)
     tx.insert_rows("events", _INSERT_COLS,
@@ -88,6 +100,13 @@ def ingest(tx: Tx, device_id: str, events: list[dict[str, Any]], now_text: str, 
     result.stored = len(fresh)
     result.through_seq = hi
     return result
+
+
+def _device_key(tx: Tx, device_id: str):
+    from sync.central import registry
+    from sync.devicekey import load_public_key_b64
+    key_text = registry.device_public_key(tx, device_id)
+    return load_public_key_b64(key_text) if key_text else None
 
 
 def _chain_fault(event: dict[str, Any], predecessor_hash: str | None) -> str:

@@ -39,6 +39,8 @@ class Event(Strict):
     flags: str = Field(max_length=256)
     prev_hash: str = Field(pattern=HEX64)
     hash: str = Field(pattern=HEX64)
+    sig: str = Field(default="", pattern=r"^([A-Za-z0-9_-]{86})?$",
+                     description="the device's Ed25519 signature over the hash (empty: a log older than signing)")
 
 
 class EventBatch(Strict):
@@ -51,6 +53,7 @@ class IngestResponse(BaseModel):
     conflicts: list[int]
     chain_breaks: list[int]
     through_seq: int
+    quarantined: list[int] = Field(default_factory=list, description="not stored: the signature does not verify")
 
 
 class EnrollRequest(Strict):
@@ -62,6 +65,8 @@ class EnrollRequest(Strict):
 class EnrollResponse(BaseModel):
     device_id: str
     site: str
+    central_key: str = Field(default="", description="the central's Ed25519 answer key, base64url: the kiosk "
+                                                     "checks every later answer against it (X-Central-Signature)")
 
 
 class Lax(BaseModel):

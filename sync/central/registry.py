@@ -41,8 +41,15 @@ def create_admin_credential(tx: Tx, now: datetime) -> str:
     return credential
 
 
-def admin_credential_valid(tx: Tx, credential: str) -> bool:
-    return tx.execute("SELECT 1 FROM admin_credentials WHERE cred_hash = ?", (_digest(credential),)).fetchone() is not None
+ADMIN_CREDENTIAL_LIFETIME = timedelta(days=30)
+
+
+def admin_credential_valid(tx: Tx, credential: str, now: datetime | None = None,
+                           lifetime: timedelta = ADMIN_CREDENTIAL_LIFETIME) -> bool:
+    """Known and younger than `lifetime` (admin credentials expire: a leaked one is not good forever)."""
+    now = now or datetime.now(timezone.utc)
+    return tx.execute("SELECT 1 FROM admin_credentials WHERE cred_hash = ? AND created_at > ?",
+                      (_digest(credential), utc_text(now - lifetime))).fetchone() is not None
 
 
 def enroll(tx: Tx, token: str, device_id: str, public_key: str, now: datetime) -> str:
@@ -66,8 +73,10 @@ def enroll(tx: Tx, token: str, device_id: str, public_key: str, now: datetime) -
                          (device_id, utc_text(now), _digest(token))).rowcount
     if updated != 1:
         raise EnrollmentError("enrollment token already used")
-    tx.execute("INSERT INTO devices (device_id, public_key, site, enrolled_at) VALUES (?, ?, ?, ?)",
-               (device_id, public_key, site, utc_text(now)))
+    inserted = tx.execute("INSERT INTO devices (device_id, public_key, site, enrolled_at) VALUES (?, ?, ?, ?) "
+                          "ON CONFLICT (device_id) DO NOTHING", (device_id, public_key, site, utc_text(now))).rowcount
+    if inserted != 1:  # a concurrent enrolment of the same id won (PostgreSQL): a 403 here, never a 500
+        raise EnrollmentError("device id already enrolled")
     return site
 
 
@@ -94,8 +103,19 @@ def list_devices(tx: Tx) -> list[dict[str, Any]]:
         "SELECT d.device_id, d.site, d.enrolled_at, d.last_seen, d.event_count, d.max_seq, "
         "(SELECT COUNT(*) FROM chain_flags f WHERE f.device_id = d.device_id) "
         "FROM devices d ORDER BY d.device_id").fetchall()
+    gaps = missing_by_device(tx)
     return [{"device_id": r[0], "site": r[1], "enrolled_at": r[2], "last_seen": r[3], "events": r[4],
-             "max_seq": r[5], "missing": r[5] - r[4], "chain_flags": r[6]} for r in rows]
+             "max_seq": r[5], "missing": gaps.get(r[0], 0), "chain_flags": r[6]} for r in rows]
+
+
+def missing_by_device(tx: Tx) -> dict[str, int]:
+    """Sequence numbers never received, per device, counted within each log epoch (a reset kiosk's new log
+    numbers from epoch * 2**40; see sync/logfile.py), so an epoch jump is no gap."""
+    span = 1 << 40
+    rows = tx.execute(f"SELECT device_id, SUM(top - base - n) FROM (SELECT device_id, (seq / {span}) * {span} AS base, "
+                      f"MAX(seq) AS top, COUNT(*) AS n FROM events GROUP BY device_id, seq / {span}) AS epochs "
+                      "GROUP BY device_id").fetchall()
+    return {r[0]: int(r[1] or 0) for r in rows}
 
 
 def daily_counts(tx: Tx, since: str, until: str) -> list[dict[str, Any]]:

@@ -27,12 +27,12 @@ class Events:
     def __call__(self, event: object) -> None:
         self.queue.put(event)
 
-    def next(self, timeout: float = 3.0):
+    def next(self, timeout: float = 30.0):
         event = self.queue.get(timeout=timeout)
         self.seen.append(event)
         return event
 
-    def wait_for(self, kind: type, timeout: float = 3.0, ignore: tuple[type, ...] = ()):
+    def wait_for(self, kind: type, timeout: float = 30.0, ignore: tuple[type, ...] = ()):
         """The next event of `kind`; events of the `ignore` types may come first, anything else fails."""
         deadline = time.monotonic() + timeout
         while True:
@@ -64,7 +64,7 @@ class _Emulated:
     """A bench whose device is one of our emulators: the cable is plugged and pulled in software."""
 
     real = False
-    timeout = 3.0
+    timeout = 30.0
     emulator: Any
 
     def unplug(self) -> None:

@@ -85,7 +85,9 @@ def _kiosk(*args: str, data_dir: Path) -> subprocess.Popen:
 
 def _scan_until_done(proc: subprocess.Popen, emulator, text: str) -> tuple[str, str]:
     """Type the code until the process has read it (it may not have opened the port yet)."""
-    for _ in range(50):
+    import time
+    deadline = time.monotonic() + 120  # a generous bound: a loaded machine may take long to start Python
+    while time.monotonic() < deadline:
         emulator.scan(text)
         try:
             return proc.communicate(timeout=0.2)

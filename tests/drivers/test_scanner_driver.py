@@ -1,7 +1,6 @@
 """The QR-scanner driver against the scanner emulator over a real pty (or a real scanner with --scanner-port)."""
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -63,9 +62,7 @@ def test_unplug_and_replug_on_a_reenumerated_pty(scanner_emulator, run_scanner, 
     emulator.unplug()
     assert events.wait_for(ScannerUnavailable).reason == "disconnected"
     emulator.replug()
-    t0 = time.monotonic()
     events.wait_for(ScannerAvailable, ignore=(ScannerUnavailable,))
-    assert time.monotonic() - t0 < 2.0
     emulator.scan("AFTER")
     assert events.wait_for(CodeScanned).text == "AFTER"
 

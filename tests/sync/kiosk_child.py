@@ -18,8 +18,8 @@ from tests.sync.sync_testkit import HASH_KEY, card_result
 
 
 class _PrintingLog(EventLog):
-    def mark_synced(self, through_seq, now, after_seq=0):
-        n = super().mark_synced(through_seq, now, after_seq)
+    def mark_synced(self, through_seq, now, after_seq=0, **kwargs):
+        n = super().mark_synced(through_seq, now, after_seq, **kwargs)
         print(f"batch {through_seq}", flush=True)
         return n
 

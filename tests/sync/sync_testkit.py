@@ -130,7 +130,7 @@ def drop_pg_schema(dsn: str, schema: str) -> None:
 class ThreadedCentral:
     """The central app under uvicorn in a thread of this process, on a socket bound to a free local port."""
 
-    def __init__(self, db_url: str, max_body: int | None = None) -> None:
+    def __init__(self, db_url: str, max_body: int | None = None, tls: dict | None = None, **app_options) -> None:
         import socket
 
         import uvicorn
@@ -138,18 +138,19 @@ class ThreadedCentral:
         from sync.central.app import create_app
         from sync.central.store import Store
         self.store = Store(db_url)
-        app = create_app(self.store, **({"max_body": max_body} if max_body else {}))
+        app = create_app(self.store, **({"max_body": max_body} if max_body else {}), **app_options)
         self._sock = socket.socket()
         self._sock.bind(("127.0.0.1", 0))
         self.port = self._sock.getsockname()[1]
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+        self.scheme = "https" if tls else "http"
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", **(tls or {})))
         self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self._sock]}, daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 15.0) -> ThreadedCentral:
+    def start(self, timeout: float = 60.0) -> ThreadedCentral:
         self._thread.start()
         started = threading.Event()
         # uvicorn sets `started` on its own loop; poll it through a watcher that wakes on the flag, bounded in time
@@ -191,7 +192,7 @@ class Kiosk:
         self.key_path = folder / "device-key.pem"
         self.key = load_or_create_device_key(self.key_path)
         self.device_id = device_id
-        self.log = EventLog(folder / "log.db", device_id, HASH_KEY)
+        self.log = EventLog(folder / "log.db", device_id, HASH_KEY, signer=self.key)
         self.link = CentralLink(central_url, device_id, self.key)
         self.link.enroll(make_token(db_url, site))
 

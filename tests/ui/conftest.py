@@ -44,6 +44,6 @@ def make_window(qtbot):
         win.show()
         qtbot.waitExposed(win)
         win.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=2000)
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=30_000)
         return win
     return make

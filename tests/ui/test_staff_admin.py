@@ -85,7 +85,7 @@ def test_staff_flow_keyboard_only(make_window, qtbot, valid_result):
                           counts=lambda: {"PASS": 5, "STOP": 1}, set_paused=paused.append)
     win = make_window(services=services)
     win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=2000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=30_000)
     QTest.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
     assert win.current_state() == "pin:staff"
     type_and_enter("2468")

@@ -33,7 +33,7 @@ def test_pass_verdict_shows_word_reason_and_masked_identity_then_clears(window, 
     shown = " ".join(window.verdict_page.visible_text())
     assert "通过" in shown and "PASS" in shown and "110105********002X" in shown and "张*" in shown
     assert "1949" not in shown  # the birth date is for staff eyes only, never on the citizen screen
-    qtbot.waitUntil(lambda: window.current_state() == "idle", timeout=2000)
+    qtbot.waitUntil(lambda: window.current_state() == "idle", timeout=30_000)
     assert window.verdict_page.visible_text() == []
 
 
@@ -43,7 +43,7 @@ def test_card_verdict_waits_for_the_card_to_be_lifted(window, qtbot, card_result
     with qtbot.waitSignal(window.state_changed, timeout=500, raising=False) as blocker:
         pass
     assert not blocker.signal_triggered and window.current_state() == "verdict"
-    with qtbot.waitSignal(window.state_changed, timeout=2000) as blocker:
+    with qtbot.waitSignal(window.state_changed, timeout=30_000) as blocker:
         window.card_lifted()
     assert blocker.args == ["idle"]
 
@@ -61,7 +61,7 @@ def test_bridge_delivers_events_from_a_worker_thread_on_the_gui_thread(qtbot):
     worker = threading.Thread(target=bridge.post, args=("card-present",))
     worker.start()
     worker.join(5)
-    qtbot.waitUntil(lambda: bool(seen), timeout=2000)
+    qtbot.waitUntil(lambda: bool(seen), timeout=30_000)
     assert seen == [("card-present", True)]
 
 
@@ -70,9 +70,9 @@ def test_card_left_on_the_reader_gets_a_hint_then_is_cleared(qtbot, card_result)
     qtbot.addWidget(win)
     win.show_reading("card")
     win.show_result(card_result, Outcome.PASS)
-    qtbot.waitUntil(lambda: "Please take your card" in win.verdict_page.visible_text(), timeout=2000)
+    qtbot.waitUntil(lambda: "Please take your card" in win.verdict_page.visible_text(), timeout=30_000)
     assert win.current_state() == "verdict"
-    qtbot.waitUntil(lambda: win.current_state() == "idle", timeout=3000)
+    qtbot.waitUntil(lambda: win.current_state() == "idle", timeout=30_000)
     assert win.verdict_page.visible_text() == []
 
 
@@ -98,7 +98,7 @@ def test_each_language_line_names_the_verdict_before_its_reason(qtbot, expired_r
 
 def test_a_card_check_holds_until_lifted_even_without_show_reading(window, qtbot, card_result):
     window.show_result(card_result, Outcome.PASS)  # the app may go straight from CardPresented to the verdict
-    qtbot.waitUntil(lambda: window.verdict_page.visible_text()[-1].startswith("Please take"), timeout=2000)
+    qtbot.waitUntil(lambda: window.verdict_page.visible_text()[-1].startswith("Please take"), timeout=30_000)
     assert window.current_state() == "verdict"
     window.card_lifted()
     assert window.current_state() == "idle"

@@ -36,7 +36,9 @@ def published(tx: Tx) -> list[dict[str, Any]]:
     service = _service()
     if service is not None and hasattr(service, "current"):
         return [{**p, "updated_at": p.get("published_at")} for p in service.current(tx)]
-    rows = tx.execute("SELECT name, LENGTH(body), updated_at FROM files ORDER BY name").fetchall()
+    # names starting with "_" are the service's own (its answer-signing key): never listed, never served
+    rows = tx.execute("SELECT name, LENGTH(body), updated_at FROM files WHERE name NOT LIKE '\\_%' ESCAPE '\\' "
+                      "ORDER BY name").fetchall()
     out = []
     for key, size, updated in rows:
         site, _, name = key.rpartition("/")
@@ -45,6 +47,8 @@ def published(tx: Tx) -> list[dict[str, Any]]:
 
 
 def read_global(tx: Tx, name: str) -> bytes | None:
+    if name.startswith("_"):
+        return None  # the service's own files (its answer-signing key) are not publications
     row = tx.execute("SELECT body FROM files WHERE name = ?", (name,)).fetchone()
     return bytes(row[0]) if row else None
 
