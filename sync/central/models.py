@@ -74,6 +74,15 @@ class TokenRequest(Lax):
     valid_hours: int = Field(default=168, ge=1, le=24 * 365)
 
 
+class DisableRequest(Lax):
+    reason: str = Field(default="", max_length=200)
+
+
+class ReenrollRequest(Lax):
+    valid_hours: int = Field(default=168, ge=1, le=24 * 365)
+    site: str | None = Field(default=None, pattern=NAME)
+
+
 class TokenResponse(BaseModel):
     token: str
     site: str
@@ -102,6 +111,7 @@ class Device(BaseModel):
     max_seq: int
     missing: int
     chain_flags: int
+    disabled_at: str | None = None
 
 
 class DailyCount(BaseModel):
@@ -117,3 +127,75 @@ class ChainFlag(BaseModel):
     kind: str
     detail: str | None
     flagged_at: str
+
+
+class DeviceStateIn(Lax):
+    name: str = Field(pattern=r"^[a-z0-9_-]{1,32}$")
+    ok: bool
+    detail: str = Field(default="", max_length=200)
+
+
+class HeartbeatIn(Lax):
+    """What a kiosk reports every sync round (sync/heartbeat.py builds it). Bounded; unknown fields refused."""
+    kiosk_utc: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+    software_version: str = Field(default="", max_length=64)
+    trust_version: int | None = Field(default=None, ge=-BIGINT, le=BIGINT)
+    trust_age_s: int | None = Field(default=None, ge=-BIGINT, le=BIGINT)
+    trust_fresh: bool | None = None
+    status_list_version: int | None = Field(default=None, ge=-BIGINT, le=BIGINT)
+    status_list_age_s: int | None = Field(default=None, ge=-BIGINT, le=BIGINT)
+    demo_trust: bool = False
+    paused: bool = False
+    devices: list[DeviceStateIn] = Field(default_factory=list, max_length=16)
+    disk_free_bytes: int | None = Field(default=None, ge=0, le=BIGINT)
+    disk_log_bytes: int | None = Field(default=None, ge=0, le=BIGINT)
+    disk_budget_bytes: int | None = Field(default=None, ge=0, le=BIGINT)
+    backlog: int = Field(default=0, ge=-1, le=BIGINT)
+    last_error: str = Field(default="", max_length=400)
+    sync_failures: int = Field(default=0, ge=0, le=BIGINT)
+
+
+class HeartbeatOut(BaseModel):
+    central_utc: str
+    clock_offset_s: float
+
+
+class FleetDevice(BaseModel):
+    """One kiosk in the fleet view (`Store.fleet(now)`, `kiosk-central devices --json`, GET admin/fleet)."""
+    device_id: str
+    site: str
+    enrolled_at: str
+    last_seen: str | None
+    last_heartbeat: str | None
+    disabled_at: str | None
+    software_version: str | None
+    trust_version: int | None
+    trust_age_s: int | None
+    status_list_version: int | None
+    status_list_age_s: int | None
+    published_trust_version: int | None
+    published_status_list_version: int | None
+    clock_offset_s: float | None
+    paused: bool | None
+    demo_trust: bool | None
+    backlog: int | None
+    disk_free_bytes: int | None
+    disk_log_bytes: int | None
+    disk_budget_bytes: int | None
+    devices: list[dict]
+    last_error: str | None
+    events: int
+    missing: int
+    chain_flags: int
+    alerts: list[str]
+
+
+class Publication(BaseModel):
+    name: str
+    site: str | None
+    kind: str | None
+    version: int | None
+    issued_at: str | None
+    published_at: str
+    size: int | None
+    etag: str
