@@ -63,6 +63,7 @@ class CentralProcess:
         self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                      text=True)
         lines: queue.Queue[str] = queue.Queue()
+        self.lines = lines
         threading.Thread(target=_pump, args=(self.proc.stderr, lines), daemon=True).start()
         log = []
         while True:
@@ -78,6 +79,18 @@ class CentralProcess:
                 return self
             if line == "":
                 raise RuntimeError("central service exited:\n" + "".join(log))
+
+    def wait_for_lines(self, text: str, count: int, timeout: float = 60.0) -> None:
+        """Wait until the service's log has shown `text` on `count` more lines (e.g. each worker's startup)."""
+        seen = 0
+        while seen < count:
+            try:
+                line = self.lines.get(timeout=timeout)
+            except queue.Empty:
+                raise RuntimeError(f"the service did not log {text!r} {count} times") from None
+            if line == "":
+                raise RuntimeError("central service exited")
+            seen += text in line
 
     def kill(self) -> None:
         if self.proc and self.proc.poll() is None:
