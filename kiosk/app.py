@@ -105,8 +105,17 @@ class Kiosk(QObject):
             return
         key = load_or_create_device_key(self.data.root / "device-key.pem")
         link = CentralLink(enrolled.url, self.device_id, key)
-        self.sync_client = SyncClient(self.checkpoint.log, link, self.data.root / "central")
+        self.sync_client = SyncClient(self.checkpoint.log, link, self.data.root / "central",
+                                      heartbeat=self.heartbeat_state)
         self.sync_client.start()
+
+    def heartbeat_state(self):
+        """Called on the sync thread every round: the admin panel's health as the central service's heartbeat.
+        Only reads (the device-status dict, the checkpoint's current trust data, the log under its own lock)."""
+        from kiosk.heartbeat import running_state
+        now = self.clock()
+        usable = trust_freshness(self.checkpoint.trust, now, self.checkpoint.policy.grace).usable
+        return running_state(self.health(), self.data, self.checkpoint.log, self.paused, usable, LOG_DISK_BUDGET)
 
     def stop(self) -> None:
         self._housekeeping.stop()

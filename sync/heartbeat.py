@@ -78,10 +78,15 @@ def _version(text: str) -> int | None:
 
 
 def state_from_health(health: KioskHealth, *, software_version: str, paused: bool, demo_trust: bool,
-                      disk_free_bytes: int | None = None, disk_budget_bytes: int | None = None) -> KioskState:
+                      disk_free_bytes: int | None = None, disk_budget_bytes: int | None = None,
+                      trust_usable: bool | None = None) -> KioskState:
     """The kiosk's part of a heartbeat from its KioskHealth (the admin panel's view): the data named
-    "trust bundle" and "status list", every device, the log's size."""
+    "trust bundle" and "status list", every device, the log's size. `trust_fresh` is False when installed trust
+    data is older than its maximum age, or the bundle is past its expiry and grace (`trust_usable` False); data
+    that is not installed at all shows as a missing version instead."""
     ages = {d.name: d for d in health.data}
+    installed = [d for d in health.data if d.issued_at is not None]
+    fresh = all(d.is_fresh(health.now) for d in installed) and trust_usable is not False
     trust, status = ages.get("trust bundle"), ages.get("status list")
     devices = tuple(DeviceState(d.name[:32], bool(d.ok), d.detail[:MAX_TEXT])
                     for d in health.devices[:MAX_DEVICES])
@@ -89,7 +94,7 @@ def state_from_health(health: KioskHealth, *, software_version: str, paused: boo
         software_version=software_version[:64],
         trust_version=_version(trust.version) if trust else None,
         trust_age_s=_seconds(trust.age(health.now)) if trust else None,
-        trust_fresh=trust.is_fresh(health.now) if trust else None,
+        trust_fresh=fresh,
         status_list_version=_version(status.version) if status else None,
         status_list_age_s=_seconds(status.age(health.now)) if status else None,
         demo_trust=demo_trust, paused=paused, devices=devices,
