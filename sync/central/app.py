@@ -135,7 +135,7 @@ def _device_api(app: FastAPI, ctx: _Context) -> None:
               responses={403: {"description": "the device is disabled"}})
     async def heartbeat(beat: HeartbeatIn, device_id: str = Depends(device)) -> HeartbeatOut:
         received = now()
-        offset = await run(fleet.record_heartbeat, device_id, beat.model_dump(), received)
+        offset = await run(fleet.record_heartbeat, device_id, beat.model_dump(mode="json"), received)
         return HeartbeatOut(central_utc=registry.utc_text(received), clock_offset_s=offset)
 
 

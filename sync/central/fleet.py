@@ -21,7 +21,7 @@ HISTORY_EVERY = timedelta(minutes=15)
 HISTORY_KEEP = timedelta(days=14)
 _STATE_COLS = ("kiosk_utc", "clock_offset_s", "software_version", "trust_version", "trust_age_s", "trust_fresh",
                "status_list_version", "status_list_age_s", "demo_trust", "paused", "backlog", "disk_free_bytes",
-               "disk_log_bytes", "disk_budget_bytes", "last_error", "devices")
+               "disk_log_bytes", "disk_budget_bytes", "last_error", "sync_failures", "devices")
 _SIGNIFICANT = ("software_version", "trust_version", "trust_fresh", "status_list_version", "demo_trust", "paused",
                 "devices", "last_error")
 ALERTS = ("disabled", "silent", "stale_trust", "clock", "device_fault", "paused", "demo_trust", "disk")
@@ -38,12 +38,23 @@ class Thresholds:
 
 
 def parse_utc(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)
+    """A stored or reported time; one without an offset is UTC (never the server's local time)."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def clock_offset(kiosk_utc: str, received: datetime) -> float:
+    """Seconds the kiosk's clock is ahead of ours (negative: behind). Aware subtraction, no conversion, so a
+    kiosk reporting the year 9999 gets a huge offset (and a `clock` alert), never an overflow."""
+    moment = datetime.fromisoformat(kiosk_utc.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return round((moment - received).total_seconds(), 3)
 
 
 def record_heartbeat(tx: Tx, device_id: str, beat: dict[str, Any], received: datetime) -> float:
     """Store one validated heartbeat; returns the kiosk's clock offset (its clock minus ours) in seconds."""
-    offset = round((parse_utc(beat["kiosk_utc"]) - received).total_seconds(), 3)
+    offset = clock_offset(str(beat["kiosk_utc"]), received)
     values = {**beat, "clock_offset_s": offset, "devices": json.dumps(beat.get("devices", []), sort_keys=True)}
     digest = hashlib.sha256(json.dumps([values.get(k) for k in _SIGNIFICANT] + [_offset_bucket(offset)],
                                        sort_keys=True).encode()).hexdigest()[:32]

@@ -5,15 +5,18 @@ coerced on the way in; every string has a bound so no request can make the servi
 """
 from __future__ import annotations
 
-from typing import Literal
+import re
+from datetime import datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 HEX64 = r"^[0-9a-f]{64}$"
 NAME = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
 CODE = r"^[A-Z0-9_]{1,64}$"
 MAX_BATCH = 5000
 BIGINT = 2**62  # exact as a float, so JSON Schema tools keep the bound; far beyond any real value
+COUNT = 10**15  # heartbeat numbers: every integer up to here is exact as a float, so schema and model agree
 
 
 class Strict(BaseModel):
@@ -129,30 +132,52 @@ class ChainFlag(BaseModel):
     flagged_at: str
 
 
-class DeviceStateIn(Lax):
+def _date_time(value: str) -> str:
+    """RFC 3339 text as Python reads it (upper case, a leap second folded into :59); ValueError when not a time."""
+    text = re.sub(r":60(?=[.+-]|$)", ":59", value.strip().upper().replace("Z", "+00:00"))
+    datetime.fromisoformat(text)
+    return text
+
+
+def _json_integer(value):
+    """JSON Schema's integer: 5.0 is 5; a boolean is not a number (Python's bool is an int)."""
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a number")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+
+
+class DeviceStateIn(Strict):
     name: str = Field(pattern=r"^[a-z0-9_-]{1,32}$")
     ok: bool
     detail: str = Field(default="", max_length=200)
 
 
-class HeartbeatIn(Lax):
-    """What a kiosk reports every sync round (sync/heartbeat.py builds it). Bounded; unknown fields refused."""
-    kiosk_utc: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$")
+class HeartbeatIn(Strict):
+    """What a kiosk reports every sync round (sync/heartbeat.py builds it). Bounded; unknown fields refused; no
+    coercion (a boolean is not a count) beyond JSON's own: 5.0 is the integer 5."""
+    kiosk_utc: Annotated[str, AfterValidator(_date_time)] = Field(
+        max_length=64, json_schema_extra={"format": "date-time"},
+        description="the kiosk's own clock when it sent this, RFC 3339 (UTC when no offset is given)")
     software_version: str = Field(default="", max_length=64)
-    trust_version: int | None = Field(default=None, ge=-BIGINT, le=BIGINT)
-    trust_age_s: int | None = Field(default=None, ge=-BIGINT, le=BIGINT)
+    trust_version: JsonInt | None = Field(default=None, ge=-COUNT, le=COUNT)
+    trust_age_s: JsonInt | None = Field(default=None, ge=-COUNT, le=COUNT)
     trust_fresh: bool | None = None
-    status_list_version: int | None = Field(default=None, ge=-BIGINT, le=BIGINT)
-    status_list_age_s: int | None = Field(default=None, ge=-BIGINT, le=BIGINT)
+    status_list_version: JsonInt | None = Field(default=None, ge=-COUNT, le=COUNT)
+    status_list_age_s: JsonInt | None = Field(default=None, ge=-COUNT, le=COUNT)
     demo_trust: bool = False
     paused: bool = False
     devices: list[DeviceStateIn] = Field(default_factory=list, max_length=16)
-    disk_free_bytes: int | None = Field(default=None, ge=0, le=BIGINT)
-    disk_log_bytes: int | None = Field(default=None, ge=0, le=BIGINT)
-    disk_budget_bytes: int | None = Field(default=None, ge=0, le=BIGINT)
-    backlog: int = Field(default=0, ge=-1, le=BIGINT)
+    disk_free_bytes: JsonInt | None = Field(default=None, ge=0, le=COUNT)
+    disk_log_bytes: JsonInt | None = Field(default=None, ge=0, le=COUNT)
+    disk_budget_bytes: JsonInt | None = Field(default=None, ge=0, le=COUNT)
+    backlog: JsonInt = Field(default=0, ge=-1, le=COUNT)
     last_error: str = Field(default="", max_length=400)
-    sync_failures: int = Field(default=0, ge=0, le=BIGINT)
+    sync_failures: JsonInt = Field(default=0, ge=0, le=COUNT)
 
 
 class HeartbeatOut(BaseModel):
@@ -182,6 +207,7 @@ class FleetDevice(BaseModel):
     disk_free_bytes: int | None
     disk_log_bytes: int | None
     disk_budget_bytes: int | None
+    sync_failures: int | None
     devices: list[dict]
     last_error: str | None
     events: int

@@ -42,7 +42,7 @@ _V2 = [
         software_version TEXT, trust_version BIGINT, trust_age_s BIGINT, trust_fresh BOOLEAN,
         status_list_version BIGINT, status_list_age_s BIGINT, demo_trust BOOLEAN, paused BOOLEAN,
         backlog BIGINT, disk_free_bytes BIGINT, disk_log_bytes BIGINT, disk_budget_bytes BIGINT,
-        last_error TEXT, devices TEXT, digest TEXT, history_at TEXT)""",
+        last_error TEXT, sync_failures BIGINT, devices TEXT, digest TEXT, history_at TEXT)""",
     """CREATE TABLE IF NOT EXISTS heartbeats (
         device_id TEXT NOT NULL, received_at TEXT NOT NULL, clock_offset_s DOUBLE PRECISION, body TEXT NOT NULL,
         PRIMARY KEY (device_id, received_at))""",
