@@ -9,6 +9,7 @@ backlog, last error). Pure data and conversion; any thread.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -69,6 +70,12 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _device_name(name: str) -> str:
+    """The wire's device name: lower case letters, digits, `_` and `-`, at most 32 (the central model's pattern)."""
+    cleaned = re.sub(r"[^a-z0-9_-]", "-", name.lower())[:32]
+    return cleaned or "device"
+
+
 def _seconds(age: timedelta | None) -> int | None:
     return None if age is None else int(age.total_seconds())
 
@@ -88,7 +95,7 @@ def state_from_health(health: KioskHealth, *, software_version: str, paused: boo
     installed = [d for d in health.data if d.issued_at is not None]
     fresh = all(d.is_fresh(health.now) for d in installed) and trust_usable is not False
     trust, status = ages.get("trust bundle"), ages.get("status list")
-    devices = tuple(DeviceState(d.name[:32], bool(d.ok), d.detail[:MAX_TEXT])
+    devices = tuple(DeviceState(_device_name(d.name), bool(d.ok), d.detail[:MAX_TEXT])
                     for d in health.devices[:MAX_DEVICES])
     return KioskState(
         software_version=software_version[:64],

@@ -24,6 +24,7 @@ _STATE_COLS = ("kiosk_utc", "clock_offset_s", "software_version", "trust_version
                "disk_log_bytes", "disk_budget_bytes", "last_error", "sync_failures", "devices")
 _SIGNIFICANT = ("software_version", "trust_version", "trust_fresh", "status_list_version", "demo_trust", "paused",
                 "devices", "last_error")
+NOT_HARDWARE = frozenset({"clock", "trust"})  # the admin panel's status rows that have alerts of their own
 ALERTS = ("disabled", "silent", "stale_trust", "clock", "device_fault", "paused", "demo_trust", "disk")
 
 
@@ -140,7 +141,7 @@ def alerts(view: dict[str, Any], published: dict, now: datetime, t: Thresholds) 
         found.add("stale_trust")
     if view["clock_offset_s"] is not None and abs(view["clock_offset_s"]) > t.clock_limit_s:
         found.add("clock")
-    if any(not d.get("ok", True) for d in view["devices"]):
+    if any(not d.get("ok", True) and d.get("name") not in NOT_HARDWARE for d in view["devices"]):
         found.add("device_fault")
     if view["paused"]:
         found.add("paused")

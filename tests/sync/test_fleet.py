@@ -179,3 +179,14 @@ def test_devices_disable_and_reenroll_from_the_command_line(kiosk, central, db_u
     assert cli("disable", "gate-404").returncode == 1
     token = cli("reenroll", "gate-1").stdout.strip()
     assert token.startswith("ren_") and cli("reenroll", "gate-404").returncode == 1
+
+
+def test_clock_and_trust_rows_are_not_device_faults_and_names_fit_the_wire(kiosk, central, db_url, tmp_path):
+    from kiosk.core.checks.health import DeviceHealth, KioskHealth
+    from sync.heartbeat import state_from_health
+    health = KioskHealth(now=datetime.now(timezone.utc), devices=(
+        DeviceHealth("clock", False, "behind"), DeviceHealth("trust", False, "stale"), DeviceHealth("Card Reader", True)))
+    state = state_from_health(health, software_version="x", paused=False, demo_trust=False)
+    assert [d.name for d in state.devices] == ["clock", "trust", "card-reader"]
+    assert client_for(kiosk, tmp_path, state).sync_once().ok
+    assert "device_fault" not in fleet_of(db_url)["gate-1"]["alerts"]
