@@ -138,6 +138,24 @@ def _drive(url: str, kiosks, seconds: float, path: str, procs: int, threads: int
     return sum(g[0] for g in got) / elapsed, sum(g[1] for g in got)
 
 
+def _service_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of the service process and its worker processes so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    try:
+        pids += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        pass
+    total = 0
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 def bench_heartbeats(pg: str, workers: int, seconds: float, procs: int) -> dict:
     url, schema = new_pg_schema(pg)
     central = None
@@ -148,8 +166,13 @@ def bench_heartbeats(pg: str, workers: int, seconds: float, procs: int) -> dict:
         if workers > 1:
             central.wait_for_lines("Application startup complete", workers, timeout=180)
         _drive(central.url, kiosks, 1.0, "/healthz", procs)  # warm up every worker
+        cpu0 = _service_cpu_s(central.proc.pid)
         ours, errors = _drive(central.url, kiosks, seconds, "/api/v1/heartbeat", procs)
+        cpu1 = _service_cpu_s(central.proc.pid)
         base, _ = _drive(central.url, kiosks, seconds, "/healthz", procs)
+        cpu2 = _service_cpu_s(central.proc.pid)
+        cpu_ms_beat = 1000 * (cpu1 - cpu0) / max(1, ours * seconds)
+        cpu_ms_healthz = 1000 * (cpu2 - cpu1) / max(1, base * seconds)
         store = Store(url)
         with store.tx() as tx:
             rows = tx.execute("SELECT COUNT(*) FROM device_state").fetchone()[0]
@@ -161,8 +184,10 @@ def bench_heartbeats(pg: str, workers: int, seconds: float, procs: int) -> dict:
     kiosks_at_1_per_min = ours * 60
     print(f"heartbeats/s, PostgreSQL, {workers} worker(s): ours {ours:,.0f} (errors {errors})  GET /healthz "
           f"{base:,.0f}  ratio {ours / base:.2f}  -> {kiosks_at_1_per_min:,.0f} kiosks at one per minute "
-          f"(target 10,000)", flush=True)
+          f"(target 10,000); service CPU per request: heartbeat {cpu_ms_beat:.1f} ms, healthz "
+          f"{cpu_ms_healthz:.1f} ms", flush=True)
     return {"heartbeats_per_s": round(ours, 1), "healthz_per_s": round(base, 1), "ratio": round(ours / base, 3),
+            "service_cpu_ms_per_heartbeat": round(cpu_ms_beat, 2), "service_cpu_ms_per_healthz": round(cpu_ms_healthz, 2),
             "errors": errors, "kiosks_at_1_per_min": round(kiosks_at_1_per_min), "devices_reporting": rows}
 
 
