@@ -40,6 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--revoke-kid", action="append", default=[], metavar="HEX")
     p.add_argument("--revoke-pass", action="append", default=[], metavar="PASS_ID")
     p.add_argument("--policy", help="a JSON file of policy settings (see kiosk.core.outcome.policy)")
+    p.add_argument("--dcc-reference", action="append", default=[], metavar="FILE",
+                   help="an official EU DCC schema or value set file to carry (bundle field 12); repeatable")
     p.add_argument("--refresh-hours", type=float, default=24)
     p.add_argument("--lifetime-days", type=float, default=30)
     p.add_argument("--grace-hours", type=float)
@@ -130,11 +132,33 @@ def run_sign(args: argparse.Namespace) -> int:
     content = bundlemod.BundleContent(
         args.version, now, tuple(_issuer_key(i) for i in args.issuer), revoked, frozenset(args.revoke_pass),
         policy, now + timedelta(hours=args.refresh_hours), now + timedelta(days=args.lifetime_days),
-        None if args.grace_hours is None else timedelta(hours=args.grace_hours))
+        None if args.grace_hours is None else timedelta(hours=args.grace_hours),
+        dcc_reference=_dcc_reference(args.dcc_reference))
     Path(args.out).write_bytes(bundlemod.sign_bundle(content, _private_key(args.root_key)))
     print(f"trust bundle v{args.version}: {len(content.keys)} keys, {len(revoked)} revoked keys, "
           f"{len(content.revoked_pass_ids)} revoked passes -> {args.out}")
     return 0
+
+
+def _dcc_reference(paths: list[str]):
+    """The EU DCC schemas and value sets named on the command line, each checked as `kiosk trust import` does."""
+    from kiosk.core.trust.dcc_reference import ReferenceDataError, is_schema_document, schema_document, \
+        value_set_document, DccReference
+
+    reference = None
+    for name in paths:
+        try:
+            doc = json.loads(Path(name).read_text(encoding="utf-8"))
+            if is_schema_document(doc):
+                version, schema = schema_document(doc)
+                part = DccReference(schemas={version: schema})
+            else:
+                set_id, codes = value_set_document(doc)
+                part = DccReference(value_sets={set_id: codes})
+        except (OSError, ValueError, ReferenceDataError) as exc:
+            raise UsageError(f"--dcc-reference {name}: {exc}") from None
+        reference = part if reference is None else reference.merged(part)
+    return reference
 
 
 def run_install(args: argparse.Namespace) -> int:
