@@ -109,14 +109,6 @@ class Kiosk(QObject):
                                       heartbeat=self.heartbeat_state)
         self.sync_client.start()
 
-    def heartbeat_state(self):
-        """Called on the sync thread every round: the admin panel's health as the central service's heartbeat.
-        Only reads (the device-status dict, the checkpoint's current trust data, the log under its own lock)."""
-        from kiosk.heartbeat import running_state
-        now = self.clock()
-        usable = trust_freshness(self.checkpoint.trust, now, self.checkpoint.policy.grace).usable
-        return running_state(self.health(), self.data, self.checkpoint.log, self.paused, usable, LOG_DISK_BUDGET)
-
     def stop(self) -> None:
         self._housekeeping.stop()
         for device in self.devices:
@@ -204,6 +196,14 @@ class Kiosk(QObject):
         except OSError as exc:
             return f"cannot write to {folder}: {exc.strerror or exc}"
         return f"{len(written)} file(s) written to {folder}" if written else "nothing new to export"
+
+    def heartbeat_state(self):
+        """Called on the sync thread every round: the admin panel's health as the central service's heartbeat.
+        Only reads (the device-status dict, the checkpoint's current trust data, the log under its own lock)."""
+        from kiosk.heartbeat import running_state
+        now = self.clock()
+        usable = trust_freshness(self.checkpoint.trust, now, self.checkpoint.policy.grace).usable
+        return running_state(self.health(), self.data, self.checkpoint.log, self.paused, usable, LOG_DISK_BUDGET)
 
     def health(self) -> KioskHealth:
         now, cp = self.clock(), self.checkpoint
