@@ -148,7 +148,9 @@ def _json_integer(value):
     return value
 
 
-JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+# bounds inside the type, so an optional field's JSON Schema carries them too (minimum/maximum on the integer branch)
+Count = Annotated[int, Field(ge=0, le=COUNT), BeforeValidator(_json_integer)]
+SignedCount = Annotated[int, Field(ge=-COUNT, le=COUNT), BeforeValidator(_json_integer)]
 
 
 class DeviceStateIn(Strict):
@@ -164,20 +166,20 @@ class HeartbeatIn(Strict):
         max_length=64, json_schema_extra={"format": "date-time"},
         description="the kiosk's own clock when it sent this, RFC 3339 (UTC when no offset is given)")
     software_version: str = Field(default="", max_length=64)
-    trust_version: JsonInt | None = Field(default=None, ge=-COUNT, le=COUNT)
-    trust_age_s: JsonInt | None = Field(default=None, ge=-COUNT, le=COUNT)
+    trust_version: SignedCount | None = None
+    trust_age_s: SignedCount | None = None
     trust_fresh: bool | None = None
-    status_list_version: JsonInt | None = Field(default=None, ge=-COUNT, le=COUNT)
-    status_list_age_s: JsonInt | None = Field(default=None, ge=-COUNT, le=COUNT)
+    status_list_version: SignedCount | None = None
+    status_list_age_s: SignedCount | None = None
     demo_trust: bool = False
     paused: bool = False
     devices: list[DeviceStateIn] = Field(default_factory=list, max_length=16)
-    disk_free_bytes: JsonInt | None = Field(default=None, ge=0, le=COUNT)
-    disk_log_bytes: JsonInt | None = Field(default=None, ge=0, le=COUNT)
-    disk_budget_bytes: JsonInt | None = Field(default=None, ge=0, le=COUNT)
-    backlog: JsonInt = Field(default=0, ge=-1, le=COUNT)
+    disk_free_bytes: Count | None = None
+    disk_log_bytes: Count | None = None
+    disk_budget_bytes: Count | None = None
+    backlog: Annotated[int, Field(ge=-1, le=COUNT), BeforeValidator(_json_integer)] = 0
     last_error: str = Field(default="", max_length=400)
-    sync_failures: JsonInt = Field(default=0, ge=0, le=COUNT)
+    sync_failures: Count = 0
 
 
 class HeartbeatOut(BaseModel):
