@@ -24,6 +24,7 @@ from kiosk.core.checks.safeguards import trust_freshness
 from kiosk.core.outcome.verdicts import VerificationError
 from kiosk.core.checks.verify import detect_format
 from kiosk.datadir import DataDir
+from kiosk.gate_wiring import attach_gate
 from kiosk.ui.shared.bridge import EventBridge
 from kiosk.ui.shared.services import UiServices
 from kiosk.ui.shared.settings import UiSettings
@@ -47,7 +48,7 @@ class Kiosk(QObject):
     card_lifted = Signal()  # the reader saw the card taken away
 
     def __init__(self, config: KioskConfig, data: DataDir, window: KioskWindow,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now, gate_modules: dict[str, Any] | None = None) -> None:
         super().__init__()
         self.config, self.data, self.window, self.clock = config, data, window, clock
         self.bridge = EventBridge()
@@ -58,6 +59,7 @@ class Kiosk(QObject):
         self.ignored_while_paused = 0
         self.devices: list[Any] = []
         self.sync_client: SyncClient | None = None
+        self.gate = attach_gate(self, **(gate_modules or {}))  # kiosk/gate_wiring.py: None without a [gate] relay
         self._housekeeping = QTimer(self)
         self._housekeeping.timeout.connect(self.housekeeping)
         self.housekeeping()
@@ -96,6 +98,8 @@ class Kiosk(QObject):
                                               settings=settings))
         for device in self.devices:
             device.start()
+        if self.gate is not None:
+            self.gate.start()
         self._start_sync()
         self._housekeeping.start(HOUSEKEEPING_MS)
 
@@ -114,6 +118,8 @@ class Kiosk(QObject):
         for device in self.devices:
             device.stop()
         self.devices.clear()
+        if self.gate is not None:
+            self.gate.stop()  # drives the relay off
         if self.sync_client is not None:
             self.sync_client.stop()
         self.checkpoint.close()
@@ -167,7 +173,7 @@ class Kiosk(QObject):
         """The callbacks the staff and admin screens use."""
         return UiServices(lookup=self.lookup_id, counts=self.today_counts, set_paused=self.set_paused,
                           health=self.health, sync_now=self.sync_now, export_to=self.export_to,
-                          exit_requested=quit_app)
+                          exit_requested=quit_app, gate=self.gate.control if self.gate is not None else None)
 
     def lookup_id(self, id_number: str):
         """Staff lookup by typed ID number: the same status-list check as a tapped card, logged as manual."""
@@ -218,7 +224,8 @@ class Kiosk(QObject):
                           last_sync_message="" if last is None else (last.error or f"{last.uploaded} uploaded"))
         clock = cp.clock_check(now)
         return KioskHealth(now=now, kiosk_id=self.device_id, devices=devices, data=(bundle, status), sync=sync,
-                           clock_ok=not clock.suspect, clock_detail=clock.detail)
+                           clock_ok=not clock.suspect, clock_detail=clock.detail,
+                           gate=self.gate.keeper.health() if self.gate is not None else None)
 
 
 def _detail(event: object) -> str:

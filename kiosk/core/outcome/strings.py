@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from kiosk.core.outcome.gate_words import GATE_TEXT
+
 LANGUAGES: tuple[str, ...] = ("zh-Hans", "zh-Hant-HK", "en")
 LANGUAGE_NAMES: Mapping[str, str] = {"zh-Hans": "简体中文", "zh-Hant-HK": "繁體中文（香港）", "en": "English"}
 
@@ -143,6 +145,7 @@ _TEXT.update({
     "device.clock": {"zh-Hans": "时钟", "zh-Hant-HK": "時鐘", "en": "Clock"},
     "device.audio": {"zh-Hans": "音频", "zh-Hant-HK": "音訊", "en": "Audio"},
 })
+_TEXT.update(GATE_TEXT)  # staff gate controls and the gate's reason (kiosk/core/outcome/gate_words.py)
 
 # What the loudspeaker says, by prompt key then language. Never a name, ID number or birth date.
 _SPOKEN: dict[str, dict[str, str]] = {

@@ -31,5 +31,8 @@ class UiServices:
     export_to: Callable[[Path], str] | None = None
     # admin/staff: settings changed on screen (language, voice, volume, pixel pitch); persist them
     settings_changed: Callable[[UiSettings], None] | None = None
+    # staff: the gate output: action (open_once, hold_open, lock, normal) and the role asking -> a words key
+    # (gate.done.ACTION, gate.refused.locked / unavailable; kiosk/core/outcome/gate_words.py) or a message
+    gate: Callable[[str, str], str] | None = None
     # admin: leave kiosk mode to the desktop (default: close the window and quit the application)
     exit_requested: Callable[[], None] | None = None

@@ -15,6 +15,7 @@ from kiosk.core.identity.idnumber import normalise
 from kiosk.core.outcome.policy import Policy
 from kiosk.ui.shared import theme
 from kiosk.ui.staff.access import id_entry_feedback
+from kiosk.ui.staff.gate_panel import GatePanel
 from kiosk.ui.staff.keypad import Keypad
 from kiosk.ui.shared.services import UiServices
 from kiosk.ui.shared.settings import UiSettings
@@ -78,6 +79,9 @@ class StaffPage(Page):
         right.addWidget(self.devices)
         self.pause = button(self, sizes, "button.resume" if paused else "button.pause", self._toggle_pause)
         right.addWidget(self.pause)
+        self.gate = GatePanel(sizes, self._services.gate, parent=self) if self._services.gate else None
+        if self.gate is not None:
+            right.addWidget(self.gate)
         langs = QHBoxLayout()
         for code in strings.LANGUAGES:
             chooser = button(self, sizes, "", lambda c=code: self.language_chosen.emit(c))
