@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from drivers.camera.decoder import decode_image_file
@@ -25,6 +25,7 @@ from kiosk.config import DeviceConfig, GateConfig, KioskConfig
 from kiosk.core.outcome.verdicts import Outcome
 from kiosk.datadir import DataDir
 from kiosk.demo_data import Step, provision
+from kiosk.ui.layout_probe import ScreenRecorder
 
 STEP_TIMEOUT_S = 15.0
 HUMAN_PACE_S = 3.0  # in a real window, leave each verdict up long enough for a person to read it
@@ -52,7 +53,10 @@ class DemoReports(list):
     relay_off_at_end: bool | None = None
 
 
-def run_demo(data_root: Path | None = None, screenshots: Path | None = None, headless: bool = True) -> list[StepReport]:
+def run_demo(data_root: Path | None = None, screenshots: Path | None = None, headless: bool = True,
+             screen: tuple[int, int] | None = None) -> list[StepReport]:
+    """Run the scenario; with `screen` (W, H) the window is exactly that panel, and with `screenshots` every
+    state is saved at exactly W x H together with DIR/layout.json (kiosk.ui.layout_probe.ScreenRecorder)."""
     app = QApplication.instance() or QApplication([])
     work = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
     data = DataDir(data_root or work / "data")
@@ -63,22 +67,39 @@ def run_demo(data_root: Path | None = None, screenshots: Path | None = None, hea
     gate = GateConfig(relay=relay.open_pty(), pulse_ms=300 if headless else 2000, max_open_ms=600 if headless
                       else 4000)
     config = KioskConfig(devices=DeviceConfig(reader=port), gate=gate)
-    window = make_window(config, data)
+    window = make_window(config, data, screen)
+    if screen is not None:
+        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        window.setFixedSize(*screen)  # full screen on a panel of this size; exactly this size offscreen
+        window.move(0, 0)
     kiosk = Kiosk(config, data, window)
     window.set_services(kiosk.services(app.quit))
     checks: queue.Queue[Check] = queue.Queue()
     lifts: queue.Queue[bool] = queue.Queue()
     kiosk.card_lifted.connect(lambda: lifts.put(True))
+    recorder = ScreenRecorder(window, screenshots) if screenshots is not None else None
 
-    def on_check(check: Check) -> None:  # GUI thread, right after the verdict is painted
-        if screenshots is not None:
-            screenshots.mkdir(parents=True, exist_ok=True)
-            window.grab().save(str(screenshots / f"{len(reports) + 1:02d}-{check.outcome}.png"))
+    shown = [0]  # checks shown so far (GUI thread)
+
+    def on_state(state: str) -> None:  # GUI thread: every state the citizen sees, once its layout has settled
+        if recorder is None or (state == "verdict" and shown[0] >= len(steps)):
+            return
+        current = shown[0] if state in ("reading", "verdict") else shown[0] - 1
+        name = steps[min(current, len(steps) - 1)].name if current >= 0 else "start"
+        QTimer.singleShot(0, lambda: recorder.capture(name, state))
+
+    def on_check(check: Check) -> None:  # GUI thread, right after the verdict is shown
+        shown[0] += 1
         checks.put(check)
 
     reports = DemoReports()
     kiosk.check_shown.connect(on_check)
+    window.state_changed.connect(lambda state: state != "verdict" and on_state(state))
+    window.verdict_shown.connect(lambda outcome: on_state("verdict"))
+    window.lift_hint_shown.connect(lambda: on_state("verdict"))
     window.show()
+    if recorder is not None:
+        QTimer.singleShot(0, lambda: recorder.capture("start", window.current_state().value))
     kiosk.start_devices()
     scenario = threading.Thread(target=_play, args=(steps, emulator, relay, kiosk, checks, lifts, reports,
                                                     0.0 if headless else HUMAN_PACE_S), daemon=True)
@@ -89,8 +110,10 @@ def run_demo(data_root: Path | None = None, screenshots: Path | None = None, hea
     reports.relay_off_at_end = relay.wait_state(False, timeout=STEP_TIMEOUT_S)
     relay.close()
     emulator.close()
-    if screenshots is not None:
-        _gallery(screenshots)
+    if recorder is not None:
+        _gallery(screenshots, window.settings if screen is not None else None, recorder)
+        recorder.write()
+        run_demo.layout_problems = recorder.problems
     return reports
 
 
@@ -134,12 +157,10 @@ def _wait(events: queue.Queue) -> None:
         pass
 
 
-def _gallery(out_dir: Path) -> None:
-    try:
-        from kiosk.ui.gallery import render_gallery
-    except ImportError:
-        return
-    render_gallery(out_dir / "gallery")
+def _gallery(out_dir: Path, settings=None, recorder=None) -> None:
+    """Every other state (staff, admin, unavailable, ...) in every language, on the same panel."""
+    from kiosk.ui.gallery import render_gallery
+    render_gallery(out_dir / "gallery", settings=settings, recorder=recorder)
 
 
 def summary(reports: list[StepReport]) -> str:

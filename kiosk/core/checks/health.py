@@ -70,6 +70,7 @@ class KioskHealth:
     sync: SyncHealth = field(default_factory=SyncHealth)
     clock_ok: bool = True
     clock_detail: str = ""
+    help_requested: bool = False  # a citizen pressed "call staff" and no one has answered yet (heartbeat)
     gate: GateHealth | None = None  # None: no gate output configured
 
     @property
