@@ -112,7 +112,8 @@ class Kiosk(QObject):
         key = load_or_create_device_key(self.data.root / "device-key.pem")
         link = CentralLink(enrolled.url, self.device_id, key, ca_file=enrolled.ca_file or None,
                            central_key=enrolled.central_key)
-        self.sync_client = SyncClient(self.checkpoint.log, link, self.data.root / "central")
+        self.sync_client = SyncClient(self.checkpoint.log, link, self.data.root / "central",
+                                      heartbeat=self.heartbeat_state)
         self.sync_client.start()
 
     def stop(self) -> None:
@@ -221,6 +222,14 @@ class Kiosk(QObject):
         except OSError as exc:
             return f"cannot write to {folder}: {exc.strerror or exc}"
         return f"{len(written)} file(s) written to {folder}" if written else "nothing new to export"
+
+    def heartbeat_state(self):
+        """Called on the sync thread every round: the admin panel's health as the central service's heartbeat.
+        Only reads (the device-status dict, the checkpoint's current trust data, the log under its own lock)."""
+        from kiosk.heartbeat import running_state
+        now = self.clock()
+        usable = trust_freshness(self.checkpoint.trust, now, self.checkpoint.policy.grace).usable
+        return running_state(self.health(), self.data, self.checkpoint.log, self.paused, usable, LOG_DISK_BUDGET)
 
     def health(self) -> KioskHealth:
         now, cp = self.clock(), self.checkpoint

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sync.eventlog import EventLog
+from sync.heartbeat import Heartbeat, HeartbeatSource, KioskState, utc_text
 from sync.transport import CentralLink, SyncError
 
 DEFAULT_FILES = ("trust-bundle", "status-list-delta", "settings")
@@ -37,6 +38,9 @@ class SyncReport:
     updated_files: list[str] = field(default_factory=list)
     purged: int = 0  # synced events older than the retention period, removed after this round's upload
     error: str = ""
+    heartbeat_sent: bool = False
+    central_time: datetime | None = None  # the central service's clock when it took this round's heartbeat
+    clock_offset_s: float | None = None  # our clock minus the central service's, as it measured it
 
     @property
     def ok(self) -> bool:
@@ -49,6 +53,7 @@ class SyncClient:
     def __init__(self, log: EventLog, link: CentralLink, download_dir: str | os.PathLike,
                  files: tuple[str, ...] = DEFAULT_FILES, batch_size: int = 2000, interval_s: float = 300.0,
                  backoff_base_s: float = 2.0, backoff_cap_s: float = 900.0, rng: random.Random | None = None,
+                 heartbeat: HeartbeatSource | None = None,
                  keep_synced_for: timedelta | None = timedelta(days=90),
                  clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
         self.log = log
@@ -61,6 +66,7 @@ class SyncClient:
         self.backoff_base_s = backoff_base_s
         self.backoff_cap_s = backoff_cap_s
         self._rng = rng or random.Random()
+        self.heartbeat_source = heartbeat  # () -> KioskState, from the composition root; called every round
         self._clock = clock
         self.keep_synced_for = keep_synced_for
         self.failures = 0
@@ -74,7 +80,8 @@ class SyncClient:
 
     # ------------------------------------------------------------------ one round
     def sync_once(self) -> SyncReport:
-        """Upload every pending event, then refresh the downloads. Never raises: faults end up in `report.error`."""
+        """Upload every pending event, refresh the downloads, then send the heartbeat (also after a failed step),
+        which carries the failed-rounds count including this round. Never raises: faults end up in `report.error`."""
         with self._run_lock:
             report = SyncReport()
             try:
@@ -87,8 +94,40 @@ class SyncClient:
             except Exception as exc:  # a full disk, a broken file, a malformed answer: report it, keep the thread
                 report.error = f"{type(exc).__name__}: {exc}"
             self.failures = 0 if report.ok else self.failures + 1
+            self._send_heartbeat(report)  # last, so it reports what this round installed
             self.last_report = report
             return report
+
+    def heartbeat(self, error: str = "") -> Heartbeat:
+        """This round's heartbeat: the kiosk's state from the source, our clock, the backlog, the last error."""
+        state = KioskState()
+        if self.heartbeat_source is not None:
+            try:
+                state = self.heartbeat_source()
+            except Exception as exc:  # the source must never stop the sync thread: report its failure instead
+                error = error or f"heartbeat source: {type(exc).__name__}: {exc}"
+        try:
+            backlog = self.log.pending_count()
+        except Exception:
+            backlog = -1
+        last = self.last_report
+        return Heartbeat(kiosk_utc=utc_text(self._clock()), state=state, backlog=backlog,
+                         last_error=error or (last.error if last else ""), sync_failures=self.failures)
+
+    def _send_heartbeat(self, report: SyncReport) -> None:
+        try:
+            answer = self.link.heartbeat(self.heartbeat(report.error).to_json())
+        except SyncError as exc:
+            if report.ok:  # the round failed after all: back off like any failed round
+                self.failures += 1
+            report.error = report.error or str(exc)
+            return
+        report.heartbeat_sent = True
+        try:
+            report.central_time = datetime.fromisoformat(str(answer["central_utc"]).replace("Z", "+00:00"))
+            report.clock_offset_s = float(answer["clock_offset_s"])
+        except (KeyError, TypeError, ValueError):
+            report.error = report.error or "the heartbeat answer carries no central time"
 
     def _upload_all(self, report: SyncReport) -> None:
         if self.public_key is not None:  # the keyed chain, checked before anything leaves the kiosk

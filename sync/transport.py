@@ -82,6 +82,10 @@ class CentralLink:
         body = json.dumps({"events": events}, ensure_ascii=False, separators=(",", ":")).encode()
         return _json_object(self._send("POST", "/api/v1/events", body))
 
+    def heartbeat(self, body: dict[str, Any]) -> dict[str, Any]:
+        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        return _json_object(self._send("POST", "/api/v1/heartbeat", data))
+
     def download(self, name: str, etag: str = "") -> Download:
         headers = {"If-None-Match": etag} if etag else {}
         response = self._send("GET", f"/api/v1/files/{name}", b"", extra=headers, ok=(200, 304, 404),

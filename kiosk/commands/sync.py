@@ -90,14 +90,17 @@ def _sync(args: argparse.Namespace) -> int:
                        ca_file=(enrollment.ca_file or None) if enrollment else None,
                        central_key=enrollment.central_key if enrollment else "")
     try:
-        report = SyncClient(log, link, data.root / DOWNLOADS).sync_once()
+        from kiosk.heartbeat import offline_state
+        beat = lambda: offline_state(data, log, datetime.now(timezone.utc))  # noqa: E731
+        report = SyncClient(log, link, data.root / DOWNLOADS, heartbeat=beat).sync_once()
         pending = log.pending_count()
     finally:
         link.close()
         log.close()
     result = {"ok": report.ok, "uploaded": report.uploaded, "duplicates": report.duplicates,
               "batches": report.batches, "pending": pending, "updated_files": report.updated_files,
-              "chain_breaks": report.chain_breaks, "refused": report.refused, "error": report.error or None}
+              "chain_breaks": report.chain_breaks, "refused": report.refused, "error": report.error or None,
+              "heartbeat_sent": report.heartbeat_sent, "clock_offset_s": report.clock_offset_s}
     if args.json:
         print_json(result)
     else:

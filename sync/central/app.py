@@ -7,10 +7,9 @@ Threads: FastAPI's event loop parses requests; store work runs in its worker thr
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, Response
@@ -20,16 +19,18 @@ from starlette.concurrency import run_in_threadpool
 
 from sync import auth
 from sync.bundle import bundle_signature_valid
-from sync.central import registry
+from sync.central import fleet, publish as publishing, registry
 from sync.central.exports import csv_rows
 from sync.central.ingest import IngestRejected, ingest
 from sync.central.errors import ERROR_RESPONSES, install_error_handlers
 from sync.central.answerkey import load_or_create_answer_key
 from sync.central.guard import STAMP, RequestGuard
-from sync.central.models import (NAME, Bundle, ChainFlag, DailyCount, Device, EnrollRequest, EnrollResponse,
-                                 EventBatch, IngestResponse, TokenRequest, TokenResponse)
+from sync.central.models import (NAME, Bundle, ChainFlag, DailyCount, Device, DisableRequest, EnrollRequest,
+                                 EnrollResponse, EventBatch, FleetDevice, HeartbeatIn, HeartbeatOut, IngestResponse,
+                                 Publication, ReenrollRequest, TokenRequest, TokenResponse)
 from sync.central.store import Store
 from sync.devicekey import load_public_key_b64, public_key_b64
+from kiosk.core.trust.bundle import RootKey
 
 DEFAULT_MAX_BODY = 16 * 1024 * 1024
 FILE_NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"
@@ -39,9 +40,10 @@ COMMON_RESPONSES: dict = ERROR_RESPONSES  # every refusal is {"error": type, "de
 class _Context:
     """What every route needs: the store, the clock, and a way to run store work off the event loop."""
 
-    def __init__(self, store: Store, clock: Callable[[], float]) -> None:
+    def __init__(self, store: Store, clock: Callable[[], float], roots: Sequence[RootKey] = ()) -> None:
         self.store = store
         self.clock = clock
+        self.roots = tuple(roots)
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), timezone.utc)
@@ -63,21 +65,36 @@ class _Context:
 
 
 def create_app(store: Store, clock: Callable[[], float] = time.time, max_body: int = DEFAULT_MAX_BODY,
-               limits: dict | None = None) -> FastAPI:
+               limits: dict | None = None, roots: Sequence[RootKey] = ()) -> FastAPI:
     """The ASGI app over `store`; `clock` (seconds since the epoch) is injectable for skew tests; `limits` are
-    RequestGuard's keyword options (max_in_flight, queue_wait_s, body_deadline_s)."""
+    RequestGuard's keyword options (max_in_flight, queue_wait_s, body_deadline_s); `roots` are the pinned root
+    keys publications are checked against (none: nothing can be published)."""
     app = FastAPI(title="Kiosk central service", version="1", responses=COMMON_RESPONSES)
     answer_key = load_or_create_answer_key(store, datetime.fromtimestamp(clock(), timezone.utc))
     app.add_middleware(RequestGuard, store=store, clock=clock, max_body=max_body, answer_key=answer_key,
                        **(limits or {}))  # limits before parsing; device answers signed
     app.state.answer_public_key = public_key_b64(answer_key)
     install_error_handlers(app)
-    ctx = _Context(store, clock)
+    ctx = _Context(store, clock, roots)
     _device_api(app, ctx)
     _admin_api(app, ctx)
+    _fleet_api(app, ctx)
     from sync.central.console import mount_console  # the administrators' web console at / (docs/console.md)
     mount_console(app, ctx)
     return app
+
+
+ENV_DB, ENV_ROOTS, ENV_MAX_BODY = "KIOSK_CENTRAL_DB", "KIOSK_CENTRAL_ROOTS", "KIOSK_CENTRAL_MAX_BODY"
+
+
+def app_from_environment() -> FastAPI:
+    """The app factory each worker process of `kiosk-central serve --workers N` calls: everything it needs comes
+    from the environment the parent set (database URL, root files, body limit); all state is in the database."""
+    import os
+
+    roots = publishing.load_roots([p for p in os.environ.get(ENV_ROOTS, "").split(os.pathsep) if p])
+    store = Store(os.environ[ENV_DB])
+    return create_app(store, max_body=int(os.environ.get(ENV_MAX_BODY, DEFAULT_MAX_BODY)), roots=roots)
 
 
 def _device_api(app: FastAPI, ctx: _Context) -> None:
@@ -119,21 +136,34 @@ def _device_api(app: FastAPI, ctx: _Context) -> None:
             return Response(status_code=304, headers={"ETag": etag})
         return Response(bytes(body), media_type="application/octet-stream", headers={"ETag": etag})
 
+    @app.post("/api/v1/heartbeat", response_model=HeartbeatOut,
+              responses={403: {"description": "the device is disabled"}})
+    async def heartbeat(beat: HeartbeatIn, device_id: str = Depends(device)) -> HeartbeatOut:
+        received = now()
+        offset = await run(fleet.record_heartbeat, device_id, beat.model_dump(mode="json"), received)
+        return HeartbeatOut(central_utc=registry.utc_text(received), clock_offset_s=offset)
 
 
 def _admin_api(app: FastAPI, ctx: _Context) -> None:
     """Endpoints behind the admin credential: publishing, tokens, reports, imports."""
     run, now, admin, store = ctx.run, ctx.now, ctx.admin, ctx.store
 
-    @app.put("/api/v1/admin/files/{name}", dependencies=[Depends(admin)], status_code=204,
+    @app.put("/api/v1/admin/files/{name}", dependencies=[Depends(admin)], status_code=201,
+             response_model=Publication,
+             responses={409: {"description": "refused: does not verify, not newer, or no pinned root"}},
              openapi_extra={"requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
     async def publish(request: Request, name: str = Path(pattern=FILE_NAME),
-                      site: str | None = Query(default=None, pattern=NAME)) -> Response:
+                      site: str | None = Query(default=None, pattern=NAME)) -> dict:
         body = await request.body()
-        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-        key = f"{site}/{name}" if site else name
-        await run(_write_file, key, etag, body, registry.utc_text(now()))
-        return Response(status_code=204, headers={"ETag": etag})
+        try:
+            done = await run(publishing.publish, name, body, site, ctx.roots, now())
+        except publishing.PublishRefused as exc:
+            raise HTTPException(409, str(exc)) from exc
+        return done.to_json()
+
+    @app.get("/api/v1/admin/files", dependencies=[Depends(admin)], response_model=list[Publication])
+    async def publications() -> list[dict]:
+        return await run(publishing.current)
 
     @app.post("/api/v1/admin/tokens", dependencies=[Depends(admin)], response_model=TokenResponse, status_code=201)
     async def new_token(body: TokenRequest) -> TokenResponse:
@@ -179,9 +209,12 @@ def import_raw_bundle(tx, raw: dict, now_text: str):
     except ValidationError as exc:
         raise IngestRejected(f"malformed bundle: {exc.error_count()} errors") from exc
     device_id = bundle.payload.device_id
-    key_text = registry.device_public_key(tx, device_id)
-    if key_text is None:
+    access = registry.device_access(tx, device_id)
+    if access is None:
         raise IngestRejected(f"device {device_id} is not enrolled")
+    key_text, disabled = access
+    if disabled:
+        raise IngestRejected(f"device {device_id} is disabled (its key may be in other hands); re-enroll it first")
     if not bundle_signature_valid(raw, load_public_key_b64(key_text)):
         raise IngestRejected("bundle signature does not verify with the device's registered key")
     return ingest(tx, device_id, bundle.payload.model_dump()["events"], now_text, "bundle")
@@ -196,10 +229,37 @@ def _read_file(tx, device_id: str, name: str):
     return None
 
 
-def _write_file(tx, key: str, etag: str, body: bytes, now_text: str) -> None:
-    tx.execute("INSERT INTO files (name, etag, body, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE "
-               "SET etag = excluded.etag, body = excluded.body, updated_at = excluded.updated_at",
-               (key, etag, body, now_text))
+def _fleet_api(app: FastAPI, ctx: _Context) -> None:
+    """The fleet view and what an administrator does about a kiosk: disable it, re-enroll it."""
+    run, now, admin = ctx.run, ctx.now, ctx.admin
+
+    @app.get("/api/v1/admin/fleet", dependencies=[Depends(admin)], response_model=list[FleetDevice])
+    async def fleet_view() -> list[dict]:
+        return await run(fleet.fleet, now())
+
+    @app.get("/api/v1/admin/devices/{device_id}/heartbeats", dependencies=[Depends(admin)])
+    async def heartbeat_history(device_id: str = Path(pattern=NAME),
+                                hours: int = Query(24, ge=1, le=24 * 31)) -> list[dict]:
+        return await run(fleet.heartbeats, device_id, now() - timedelta(hours=hours))
+
+    @app.post("/api/v1/admin/devices/{device_id}/disable", dependencies=[Depends(admin)], status_code=204,
+              responses={404: {"description": "no such device"}})
+    async def disable(body: DisableRequest, device_id: str = Path(pattern=NAME)) -> Response:
+        try:
+            await run(registry.disable_device, device_id, now(), body.reason)
+        except registry.UnknownDevice as exc:
+            raise HTTPException(404, str(exc)) from exc
+        return Response(status_code=204)
+
+    @app.post("/api/v1/admin/devices/{device_id}/reenroll", dependencies=[Depends(admin)], status_code=201,
+              response_model=TokenResponse, responses={404: {"description": "no such device"}})
+    async def reenroll(body: ReenrollRequest, device_id: str = Path(pattern=NAME)) -> TokenResponse:
+        try:
+            token, site = await run(registry.reenrollment_token, device_id, now(),
+                                    timedelta(hours=body.valid_hours), body.site)
+        except registry.UnknownDevice as exc:
+            raise HTTPException(404, str(exc)) from exc
+        return TokenResponse(token=token, site=site)
 
 
 async def _authenticate_device(request: Request, store: Store, clock: Callable[[], float]) -> str:
@@ -216,14 +276,20 @@ async def _authenticate_device(request: Request, store: Store, clock: Callable[[
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     message = auth.signing_string(request.method, path, device_id, int(stamp), nonce, body)
 
-    def check() -> bool:
+    def check() -> str:
         with store.tx() as tx:
-            key_text = registry.device_public_key(tx, device_id)
-            if key_text is None or not auth.signature_valid(load_public_key_b64(key_text), signature, message):
-                return False
-            return registry.use_nonce(tx, device_id, nonce, server_now, 2 * auth.MAX_SKEW_SECONDS + 1)
+            access = registry.device_access(tx, device_id)
+            if access is None or not auth.signature_valid(load_public_key_b64(access[0]), signature, message):
+                return "bad"
+            if access[1]:
+                return "disabled"
+            fresh = registry.use_nonce(tx, device_id, nonce, server_now, 2 * auth.MAX_SKEW_SECONDS + 1)
+            return "ok" if fresh else "bad"
 
-    if not await run_in_threadpool(check):
+    verdict = await run_in_threadpool(check)
+    if verdict == "disabled":
+        raise HTTPException(403, "this device is disabled; an administrator must re-enroll it")
+    if verdict != "ok":
         raise HTTPException(401, "signature invalid, device unknown or request replayed")
     return device_id
 

@@ -54,6 +54,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/api/v1/enroll", 4 * KIB),
     Route("POST", "/api/v1/events", 8 * MIB, "device"),
     Route("GET", "/api/v1/files/", 0, "device", prefix=True),
+    Route("POST", "/api/v1/heartbeat", 64 * KIB, "device"),
     Route("PUT", "/api/v1/admin/files/", None, "admin", prefix=True),
     Route("POST", "/api/v1/admin/import", None, "admin"),
     Route("*", "/api/v1/admin/", 16 * KIB, "admin", prefix=True),

@@ -5,15 +5,18 @@ coerced on the way in; every string has a bound so no request can make the servi
 """
 from __future__ import annotations
 
-from typing import Literal
+import re
+from datetime import datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 HEX64 = r"^[0-9a-f]{64}$"
 NAME = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
 CODE = r"^[A-Z0-9_]{1,64}$"
 MAX_BATCH = 5000
 BIGINT = 2**62  # exact as a float, so JSON Schema tools keep the bound; far beyond any real value
+COUNT = 10**15  # heartbeat numbers: every integer up to here is exact as a float, so schema and model agree
 
 
 class Strict(BaseModel):
@@ -79,6 +82,15 @@ class TokenRequest(Lax):
     valid_hours: int = Field(default=168, ge=1, le=24 * 365)
 
 
+class DisableRequest(Lax):
+    reason: str = Field(default="", max_length=200)
+
+
+class ReenrollRequest(Lax):
+    valid_hours: int = Field(default=168, ge=1, le=24 * 365)
+    site: str | None = Field(default=None, pattern=NAME)
+
+
 class TokenResponse(BaseModel):
     token: str
     site: str
@@ -107,6 +119,7 @@ class Device(BaseModel):
     max_seq: int
     missing: int
     chain_flags: int
+    disabled_at: str | None = None
 
 
 class DailyCount(BaseModel):
@@ -122,3 +135,100 @@ class ChainFlag(BaseModel):
     kind: str
     detail: str | None
     flagged_at: str
+
+
+def _date_time(value: str) -> str:
+    """RFC 3339 text as Python reads it (upper case, a leap second folded into :59); ValueError when not a time."""
+    text = re.sub(r":60(?=[.+-]|$)", ":59", value.strip().upper().replace("Z", "+00:00"))
+    datetime.fromisoformat(text)
+    return text
+
+
+def _json_integer(value):
+    """JSON Schema's integer: 5.0 is 5; a boolean is not a number (Python's bool is an int)."""
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a number")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# bounds inside the type, so an optional field's JSON Schema carries them too (minimum/maximum on the integer branch)
+Count = Annotated[int, Field(ge=0, le=COUNT), BeforeValidator(_json_integer)]
+SignedCount = Annotated[int, Field(ge=-COUNT, le=COUNT), BeforeValidator(_json_integer)]
+
+
+class DeviceStateIn(Strict):
+    name: str = Field(pattern=r"^[a-z0-9_-]{1,32}$")
+    ok: bool
+    detail: str = Field(default="", max_length=200)
+
+
+class HeartbeatIn(Strict):
+    """What a kiosk reports every sync round (sync/heartbeat.py builds it). Bounded; unknown fields refused; no
+    coercion (a boolean is not a count) beyond JSON's own: 5.0 is the integer 5."""
+    kiosk_utc: Annotated[str, AfterValidator(_date_time)] = Field(
+        max_length=64, json_schema_extra={"format": "date-time"},
+        description="the kiosk's own clock when it sent this, RFC 3339 (UTC when no offset is given)")
+    software_version: str = Field(default="", max_length=64)
+    trust_version: SignedCount | None = None
+    trust_age_s: SignedCount | None = None
+    trust_fresh: bool | None = None
+    status_list_version: SignedCount | None = None
+    status_list_age_s: SignedCount | None = None
+    demo_trust: bool = False
+    paused: bool = False
+    devices: list[DeviceStateIn] = Field(default_factory=list, max_length=16)
+    disk_free_bytes: Count | None = None
+    disk_log_bytes: Count | None = None
+    disk_budget_bytes: Count | None = None
+    backlog: Annotated[int, Field(ge=-1, le=COUNT), BeforeValidator(_json_integer)] = 0
+    last_error: str = Field(default="", max_length=400)
+    sync_failures: Count = 0
+
+
+class HeartbeatOut(BaseModel):
+    central_utc: str
+    clock_offset_s: float
+
+
+class FleetDevice(BaseModel):
+    """One kiosk in the fleet view (`Store.fleet(now)`, `kiosk-central devices --json`, GET admin/fleet)."""
+    device_id: str
+    site: str
+    enrolled_at: str
+    last_seen: str | None
+    last_heartbeat: str | None
+    disabled_at: str | None
+    software_version: str | None
+    trust_version: int | None
+    trust_age_s: int | None
+    status_list_version: int | None
+    status_list_age_s: int | None
+    published_trust_version: int | None
+    published_status_list_version: int | None
+    clock_offset_s: float | None
+    paused: bool | None
+    demo_trust: bool | None
+    backlog: int | None
+    disk_free_bytes: int | None
+    disk_log_bytes: int | None
+    disk_budget_bytes: int | None
+    sync_failures: int | None
+    devices: list[dict]
+    last_error: str | None
+    events: int
+    missing: int
+    chain_flags: int
+    alerts: list[str]
+
+
+class Publication(BaseModel):
+    name: str
+    site: str | None
+    kind: str | None
+    version: int | None
+    issued_at: str | None
+    published_at: str
+    size: int | None
+    etag: str

@@ -31,9 +31,36 @@ _V1 = [
     "updated_at TEXT NOT NULL)",
 ]
 
+# The fleet loop (issue 12): disabled devices and per-device re-enrollment tokens, the latest heartbeat per device
+# and a thinned history, and publications that carry what was verified (kind, version, issue time, site).
+_V2 = [
+    "ALTER TABLE devices ADD COLUMN disabled_at TEXT",
+    "ALTER TABLE devices ADD COLUMN disabled_reason TEXT",
+    "ALTER TABLE enrollment_tokens ADD COLUMN device_id TEXT",
+    """CREATE TABLE IF NOT EXISTS device_state (
+        device_id TEXT PRIMARY KEY, received_at TEXT NOT NULL, kiosk_utc TEXT, clock_offset_s DOUBLE PRECISION,
+        software_version TEXT, trust_version BIGINT, trust_age_s BIGINT, trust_fresh BOOLEAN,
+        status_list_version BIGINT, status_list_age_s BIGINT, demo_trust BOOLEAN, paused BOOLEAN,
+        backlog BIGINT, disk_free_bytes BIGINT, disk_log_bytes BIGINT, disk_budget_bytes BIGINT,
+        last_error TEXT, sync_failures BIGINT, devices TEXT, digest TEXT, history_at TEXT)""",
+    """CREATE TABLE IF NOT EXISTS heartbeats (
+        device_id TEXT NOT NULL, received_at TEXT NOT NULL, clock_offset_s DOUBLE PRECISION, body TEXT NOT NULL,
+        PRIMARY KEY (device_id, received_at))""",
+    "CREATE INDEX IF NOT EXISTS heartbeats_received ON heartbeats (received_at)",
+    "ALTER TABLE files ADD COLUMN kind TEXT",
+    "ALTER TABLE files ADD COLUMN version BIGINT",
+    "ALTER TABLE files ADD COLUMN site TEXT",
+    "ALTER TABLE files ADD COLUMN base_name TEXT",
+    "ALTER TABLE files ADD COLUMN issued_at TEXT",
+    "ALTER TABLE files ADD COLUMN size BIGINT",
+    """CREATE TABLE IF NOT EXISTS publications (
+        name TEXT NOT NULL, site TEXT NOT NULL, version BIGINT NOT NULL, kind TEXT NOT NULL, etag TEXT NOT NULL,
+        size BIGINT NOT NULL, issued_at TEXT, published_at TEXT NOT NULL, PRIMARY KEY (name, site, version))""",
+]
+
 # The administrators' console (docs/console.md): accounts, their sessions, the audit log, and hourly check counts
 # kept at ingest (the counts page must not scan millions of events); the last step backfills counts already stored.
-_V2 = [
+_V3 = [
     """CREATE TABLE IF NOT EXISTS console_users (
         name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, created_at TEXT NOT NULL,
         disabled_at TEXT, failed_logins BIGINT NOT NULL DEFAULT 0, lockouts BIGINT NOT NULL DEFAULT 0,
@@ -61,7 +88,7 @@ _V2 = [
         SELECT day, site, outcome, verdict, SUM(n) FROM check_counts GROUP BY day, site, outcome, verdict""",
 ]
 
-MIGRATIONS: tuple[list[str], ...] = (_V1, _V2)
+MIGRATIONS: tuple[list[str], ...] = (_V1, _V2, _V3)
 
 
 def migrate_store(tx: Any) -> int:

@@ -12,6 +12,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -135,6 +136,26 @@ class Store:
             self._pool.put(conn)
         finally:
             self._slots.release()
+
+    # -- read models for the console and the CLI (sync/central/fleet.py) ------------------------------------
+    def fleet(self, now: datetime, thresholds: Any = None) -> list[dict[str, Any]]:
+        """One dict per enrolled kiosk with its last heartbeat, what is published for its site, and `alerts`
+        (see sync.central.fleet.fleet and docs/sync.md, "Fleet view")."""
+        from sync.central import fleet
+        with self.tx() as tx:
+            return fleet.fleet(tx, now, thresholds or fleet.Thresholds())
+
+    def heartbeats(self, device_id: str, since: datetime) -> list[dict[str, Any]]:
+        """The kiosk's heartbeat history since `since`, oldest first (thinned: see sync.central.fleet)."""
+        from sync.central import fleet
+        with self.tx() as tx:
+            return fleet.heartbeats(tx, device_id, since)
+
+    def publications(self) -> list[dict[str, Any]]:
+        """What is published now: name, site (None = global), kind, version, issue and publication time, size."""
+        from sync.central import publish
+        with self.tx() as tx:
+            return publish.current(tx)
 
     def _discard(self, conn: Any) -> None:
         with self._lock:

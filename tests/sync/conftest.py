@@ -62,3 +62,19 @@ def kiosk(tmp_path, central, db_url):
     k = Kiosk(tmp_path / "kiosk", central.url, db_url, "gate-1")
     yield k
     k.close()
+
+
+@pytest.fixture
+def material(tmp_path):
+    """A root, a status issuer and signed bundles/lists issued now (tests/sync/fleet_kit.py)."""
+    from tests.sync.fleet_kit import TrustMaterial
+    return TrustMaterial(tmp_path / "trust")
+
+
+@pytest.fixture
+def pinned_central(db_url, material):
+    """The central service with `material`'s root pinned (`serve --root`): publications can be checked."""
+    from sync.central.publish import load_roots
+    proc = ThreadedCentral(db_url, roots=tuple(load_roots([material.root_pem]))).start()
+    yield proc
+    proc.stop()

@@ -43,10 +43,11 @@ def card_result(i: int = 0, verdict: Verdict = Verdict.VALID) -> VerificationRes
 class CentralProcess:
     """`kiosk-central serve` as a child process on 127.0.0.1 (port 0 = a free one, kept across restarts)."""
 
-    def __init__(self, db_url: str, port: int = 0, max_body: int | None = None) -> None:
+    def __init__(self, db_url: str, port: int = 0, max_body: int | None = None, extra: tuple[str, ...] = ()) -> None:
         self.db_url = db_url
         self.port = port
         self.max_body = max_body
+        self.extra = tuple(extra)
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -57,10 +58,12 @@ class CentralProcess:
         cmd = [sys.executable, "-m", "sync.central.cli", "--db", self.db_url, "serve", "--port", str(self.port)]
         if self.max_body:
             cmd += ["--max-body", str(self.max_body)]
+        cmd += list(self.extra)
         env = {**os.environ, "KIOSK_CENTRAL_LOG": "info", "PYTHONPATH": str(REPO)}
         self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                      text=True)
         lines: queue.Queue[str] = queue.Queue()
+        self.lines = lines
         threading.Thread(target=_pump, args=(self.proc.stderr, lines), daemon=True).start()
         log = []
         while True:
@@ -76,6 +79,18 @@ class CentralProcess:
                 return self
             if line == "":
                 raise RuntimeError("central service exited:\n" + "".join(log))
+
+    def wait_for_lines(self, text: str, count: int, timeout: float = 60.0) -> None:
+        """Wait until the service's log has shown `text` on `count` more lines (e.g. each worker's startup)."""
+        seen = 0
+        while seen < count:
+            try:
+                line = self.lines.get(timeout=timeout)
+            except queue.Empty:
+                raise RuntimeError(f"the service did not log {text!r} {count} times") from None
+            if line == "":
+                raise RuntimeError("central service exited")
+            seen += text in line
 
     def kill(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -130,7 +145,8 @@ def drop_pg_schema(dsn: str, schema: str) -> None:
 class ThreadedCentral:
     """The central app under uvicorn in a thread of this process, on a socket bound to a free local port."""
 
-    def __init__(self, db_url: str, max_body: int | None = None, tls: dict | None = None, **app_options) -> None:
+    def __init__(self, db_url: str, max_body: int | None = None, tls: dict | None = None, roots: tuple = (),
+                 **app_options) -> None:
         import socket
 
         import uvicorn
@@ -138,7 +154,7 @@ class ThreadedCentral:
         from sync.central.app import create_app
         from sync.central.store import Store
         self.store = Store(db_url)
-        app = create_app(self.store, **({"max_body": max_body} if max_body else {}), **app_options)
+        app = create_app(self.store, roots=roots, **({"max_body": max_body} if max_body else {}), **app_options)
         self._sock = socket.socket()
         self._sock.bind(("127.0.0.1", 0))
         self.port = self._sock.getsockname()[1]

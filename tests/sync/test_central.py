@@ -16,7 +16,7 @@ from sync import auth, chain
 from sync.client import SyncClient
 from sync.devicekey import load_or_create_device_key, public_key_b64
 from sync.transport import CentralLink, SyncError
-from tests.sync.sync_testkit import NOW, Kiosk, ThreadedCentral, card_result, make_token
+from tests.sync.sync_testkit import BIRTH_DATE, NOW, Kiosk, ThreadedCentral, card_result, make_token
 
 
 def fill(log, n, start=0):
@@ -47,7 +47,7 @@ def test_upload_is_exactly_once_and_reported(kiosk, central, admin_token, tmp_pa
     assert {c["day"] for c in counts} == {"2026-11-23"} and {c["site"] for c in counts} == {"north-gate"}
     rows = list(csv.DictReader(io.StringIO(admin_get(central, admin_token, "/api/v1/admin/events.csv").text)))
     assert [int(r["seq"]) for r in rows] == list(range(1, 26))
-    assert rows[0]["masked_id"] == "110105********002X" and "1985" not in json.dumps(rows)
+    assert rows[0]["masked_id"] == "110105********002X" and BIRTH_DATE not in json.dumps(rows)
 
 
 def test_a_device_cannot_write_another_devices_events(kiosk, central, db_url, tmp_path):
@@ -131,25 +131,26 @@ def test_admin_endpoints_need_the_credential(central, admin_token):
     assert r.status_code == 201 and r.json()["token"].startswith("enr_")
 
 
-def test_downloads_are_conditional_and_stored_as_opaque_files(kiosk, central, admin_token, tmp_path):
+def test_downloads_are_conditional_and_a_sites_copy_wins(pinned_central, material, db_url, admin_token, tmp_path):
+    central = pinned_central
+    kiosk = Kiosk(tmp_path / "k", central.url, db_url, "gate-1", site="north-gate")
     admin = {"Authorization": f"Bearer {admin_token}"}
-    bundle = b"\x00signed trust bundle\xff"
-    assert httpx.put(central.url + "/api/v1/admin/files/trust-bundle", content=bundle, headers=admin).status_code == 204
-    assert httpx.put(central.url + "/api/v1/admin/files/settings", params={"site": "north-gate"},
-                     content=b'{"site":"north"}', headers=admin).status_code == 204
-    assert httpx.put(central.url + "/api/v1/admin/files/settings", content=b'{"site":"any"}',
-                     headers=admin).status_code == 204
-    client = SyncClient(kiosk.log, kiosk.link, tmp_path / "dl")
+    v1, v2, v3 = (material.bundle(v) for v in (1, 2, 3))
+    assert httpx.put(central.url + "/api/v1/admin/files/trust-bundle", content=v1, headers=admin).status_code == 201
+    assert httpx.put(central.url + "/api/v1/admin/files/trust-bundle", params={"site": "north-gate"},
+                     content=v2, headers=admin).status_code == 201
+    client = SyncClient(kiosk.log, kiosk.link, tmp_path / "dl", files=("trust-bundle", "status-list-delta"))
     first = client.sync_once()
-    assert first.ok and sorted(first.updated_files) == ["settings", "trust-bundle"]
-    assert (tmp_path / "dl" / "trust-bundle").read_bytes() == bundle
-    assert (tmp_path / "dl" / "settings").read_bytes() == b'{"site":"north"}'
+    assert first.ok and first.updated_files == ["trust-bundle"]
+    assert (tmp_path / "dl" / "trust-bundle").read_bytes() == v2  # the site's copy wins over the global one
     etag = (tmp_path / "dl" / ".trust-bundle.etag").read_text()
     assert kiosk.link.download("trust-bundle", etag).status == 304
     assert client.sync_once().updated_files == []
-    httpx.put(central.url + "/api/v1/admin/files/trust-bundle", content=b"v2", headers=admin)
+    httpx.put(central.url + "/api/v1/admin/files/trust-bundle", params={"site": "north-gate"}, content=v3,
+              headers=admin)
     assert client.sync_once().updated_files == ["trust-bundle"]
-    assert (tmp_path / "dl" / "trust-bundle").read_bytes() == b"v2"
+    assert (tmp_path / "dl" / "trust-bundle").read_bytes() == v3
+    kiosk.close()
 
 
 def test_request_size_is_limited(tmp_path, sqlite_url):
