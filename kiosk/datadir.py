@@ -2,18 +2,20 @@
 
 Layout (all under one folder, default $KIOSK_DATA_DIR or ~/.local/share/kiosk):
   pinned-roots.pem        the root public key(s) this kiosk trusts bundles from (see docs/formats.md:
-                          a real deployment installs this file with the kiosk image; the demo generates one)
-  demo-root/root-key.pem  the demo root's private key (first run only when no pinned roots exist; mode 0600)
+                          `kiosk provision --root ROOT.pub.pem` writes it; the demo provisioning pins a demo root)
+  demo-root/root-key.pem  the demo root's private key (demo provisioning only; mode 0600)
   initial-bundle.ktb      the shipped first bundle (signed by the root) so that a first start works offline
   trust-bundle.ktb        the installed trust bundle (replaced atomically; never by an older version)
-  issuer/issuer-key.pem   demo issuer's private key (generated on first use, mode 0600; never committed)
+  issuer/issuer-key.pem   the demo issuer's private key (demo provisioning only, mode 0600; never committed)
   status-list.cose        the signed status list for the ID-card path (KSL1 binary, see docs/formats.md)
   clock.json              the clock anchor: last trusted time, last accepted reading, monotonic pair
   device.json             this kiosk's id and its log-hashing key
   events.sqlite           the local event log
 Files are replaced atomically (write to a temporary file, fsync, rename) so a crash never leaves half a file.
-Called from the GUI thread at start-up and from whichever thread installs downloaded data; not thread-safe
-by itself: one writer at a time.
+The class only reads and writes what it is asked to: nothing here creates keys, roots or bundles (that is
+kiosk/provisioning.py, an explicit step). A missing or unreadable root is a typed error (RootNotProvisioned,
+RootUnreadable), never a silent demo root. Called from the GUI thread at start-up and from whichever thread
+installs downloaded data; not thread-safe by itself: one writer at a time.
 """
 from __future__ import annotations
 
@@ -79,6 +81,23 @@ class DeviceIdentity:
     log_hash_key: bytes
 
 
+class RootNotProvisioned(TrustDataError):
+    """No pinned root: the data directory has not been provisioned."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"no root key pinned at {path}: provision it with "
+                         f"`kiosk --data-dir {path.parent} provision --root ROOT.pub.pem`")
+        self.path = path
+
+
+class RootUnreadable(TrustDataError):
+    """The pinned-roots file exists but cannot be read or holds no usable public key."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(f"the pinned root {path} is unreadable: {why}")
+        self.path = path
+
+
 class DataDir:
     def __init__(self, root: str | os.PathLike | None = None) -> None:
         self.root = Path(root) if root else default_data_dir()
@@ -87,8 +106,6 @@ class DataDir:
     def trust_path(self) -> Path:
         """The installed, root-signed trust bundle (KTB1)."""
         return self.root / "trust-bundle.ktb"
-
-    bundle_path = trust_path
 
     @property
     def initial_bundle_path(self) -> Path:
@@ -110,40 +127,48 @@ class DataDir:
     def event_log_path(self) -> Path:
         return self.root / "events.sqlite"
 
-    def issuer(self) -> Issuer:
-        """The demo issuer, created on first use; its public key is added to the trust bundle."""
+    def demo_issuer(self) -> Issuer | None:
+        """The demo issuer (its private key in issuer/issuer-key.pem), or None when this is no demo data dir."""
         path = self.root / "issuer" / "issuer-key.pem"
-        if path.exists():
-            private_key = keymod.load_private_key_pem(path.read_bytes())
-        else:
-            private_key = keymod.new_signing_key()
-            write_atomic(path, keymod.private_key_pem(private_key), mode=0o600)
-        issuer = Issuer(private_key, keymod.kid_for_public_key(private_key.public_key()))
-        trust = self.trust()
-        if not trust.keys_for(issuer.kid):
-            self.save_trust(trust.with_keys(issuer.issuer_key()))
-        return issuer
+        if not path.exists():
+            return None
+        private_key = keymod.load_private_key_pem(path.read_bytes())
+        return Issuer(private_key, keymod.kid_for_public_key(private_key.public_key()))
 
     # -- root keys -----------------------------------------------------------------------------------------
+    def has_root(self) -> bool:
+        return self.pinned_roots_path.exists()
+
     def pinned_roots(self) -> list[bundlemod.RootKey]:
-        """The pinned root public keys; on a first demo start, a demo root is generated and pinned."""
-        if not self.pinned_roots_path.exists():
-            self._create_demo_root()
-        return [bundlemod.RootKey.of(k) for k in _read_pem_public_keys(self.pinned_roots_path.read_bytes())]
+        """The pinned root public keys. Raises RootNotProvisioned / RootUnreadable, never creates one."""
+        try:
+            raw = self.pinned_roots_path.read_bytes()
+        except FileNotFoundError:
+            raise RootNotProvisioned(self.pinned_roots_path) from None
+        except OSError as exc:
+            raise RootUnreadable(self.pinned_roots_path, exc.strerror or str(exc)) from None
+        try:
+            return [bundlemod.RootKey.of(k) for k in read_pem_public_keys(raw)]
+        except (ValueError, TypeError) as exc:
+            raise RootUnreadable(self.pinned_roots_path, str(exc)) from None
+
+    def pin_roots(self, pem: bytes) -> list[bundlemod.RootKey]:
+        """Write pinned-roots.pem (provisioning); the PEM must hold at least one public key."""
+        try:
+            roots = [bundlemod.RootKey.of(k) for k in read_pem_public_keys(pem)]
+        except (ValueError, TypeError) as exc:
+            raise RootUnreadable(self.pinned_roots_path, str(exc)) from None
+        write_atomic(self.pinned_roots_path, pem)
+        return roots
 
     def demo_root_key(self) -> Any | None:
         """The demo root's private key, or None on a kiosk whose root is held offline (a real deployment)."""
         path = self.root / "demo-root" / "root-key.pem"
         return keymod.load_private_key_pem(path.read_bytes()) if path.exists() else None
 
-    def _create_demo_root(self) -> None:
-        private_key = keymod.new_signing_key()
-        write_atomic(self.root / "demo-root" / "root-key.pem", keymod.private_key_pem(private_key), mode=0o600)
-        write_atomic(self.pinned_roots_path, keymod.public_key_pem(private_key.public_key()).encode())
-
     # -- trust bundle --------------------------------------------------------------------------------------
-    def trust_bundle(self) -> bundlemod.TrustBundle:
-        """The installed bundle; on first start the shipped initial bundle (or, for the demo, a new one)."""
+    def trust_bundle(self) -> bundlemod.TrustBundle | None:
+        """The installed bundle, else the shipped initial bundle, else None (a provisioned root, no bundle yet)."""
         roots = self.pinned_roots()
         for path in (self.trust_path, self.initial_bundle_path):
             if path.exists():
@@ -152,18 +177,14 @@ class DataDir:
                 except VerificationError as exc:
                     if path == self.initial_bundle_path:
                         raise TrustDataError(f"{path.name} rejected: {exc.reason} {exc.detail}") from None
-        root_key = self.demo_root_key()
-        if root_key is None:
-            raise TrustDataError("no trust bundle installed and no initial bundle shipped")
-        now = datetime.now(timezone.utc).replace(microsecond=0)
-        signed = bundlemod.sign_bundle(bundlemod.BundleContent.from_trust(TrustStore(), 1, now), root_key)
-        write_atomic(self.initial_bundle_path, signed)
-        return self.install_bundle(signed)
+        return None
 
     def trust(self) -> TrustStore:
         """The trust store from the installed bundle, with the clock record's trusted time attached."""
         bundle = self.trust_bundle()
         anchor = self.clock_anchor()
+        if bundle is None:  # a provisioned root and nothing signed by it yet: nothing is trusted
+            return TrustStore(trusted_time=anchor.floor)
         floor = max((t for t in (anchor.floor, bundle.content.issued_at) if t is not None))
         return bundle.trust_store().with_changes(trusted_time=floor)
 
@@ -180,17 +201,6 @@ class DataDir:
         write_atomic(self.trust_path, candidate.raw)
         self.record_trusted_time(candidate.content.issued_at, f"bundle v{candidate.version}")
         return candidate
-
-    def save_trust(self, trust: TrustStore) -> None:
-        """Demo and tests: sign `trust` as the next bundle version with the demo root and install it."""
-        root_key = self.demo_root_key()
-        if root_key is None:
-            raise TrustDataError("this kiosk holds no root key: trust changes arrive as signed bundles")
-        installed = self.trust_bundle() if self.trust_path.exists() else None
-        version = max(trust.version, installed.version if installed else 0) + 1
-        now = datetime.now(timezone.utc).replace(microsecond=0)
-        content = bundlemod.BundleContent.from_trust(trust, version, now)
-        self.install_bundle(bundlemod.sign_bundle(content, root_key))
 
     # -- status list ---------------------------------------------------------------------------------------
     def status_list(self, trust: TrustStore | None = None) -> status_list_mod.StatusList | None:
@@ -240,7 +250,8 @@ class DataDir:
 
     def clock_check(self, now: datetime) -> clockmod.ClockCheck:
         """Judge the system clock against the record, this boot's monotonic clock included."""
-        bundle_time = self.trust_bundle().content.issued_at if self.trust_path.exists() else None
+        bundle = self.trust_bundle() if self.trust_path.exists() else None
+        bundle_time = bundle.content.issued_at if bundle else None
         return clockmod.assess(now, bundle_time, trusted_time=bundle_time, anchor=self.clock_anchor(),
                                monotonic_now=time.monotonic(), boot_id=boot_id())
 
@@ -273,7 +284,7 @@ def boot_id() -> str:
         return ""
 
 
-def _read_pem_public_keys(data: bytes) -> list[Any]:
+def read_pem_public_keys(data: bytes) -> list[Any]:
     marker = b"-----END PUBLIC KEY-----"
     blocks = [b + marker for b in data.split(marker) if b.strip()]
     if not blocks:

@@ -14,6 +14,7 @@ from kiosk.config import DeviceConfig, KioskConfig
 from kiosk.core.passes import offline_pass
 from kiosk.core.outcome.verdicts import Outcome, Status, Verdict
 from kiosk.datadir import DataDir
+from kiosk.provisioning import provision_demo
 from kiosk.demo_data import GREEN_CARD, UNKNOWN_CARD, provision
 from kiosk.ui.window import KioskWindow
 
@@ -49,7 +50,7 @@ def logged_rows(data: DataDir) -> list[tuple]:
 
 def test_a_scanned_code_is_verified_logged_and_shown(setup, qtbot):
     kiosk, data, _, scanner = setup
-    issuer = data.issuer()
+    issuer = provision_demo(data)
     claims = offline_pass.new_claims(GREEN_CARD.id_number, GREEN_CARD.name, Status.GREEN, NOW)
     with qtbot.waitSignal(kiosk.check_shown, timeout=10_000) as shown:
         scanner.scan(offline_pass.seal(claims, issuer.private_key, issuer.kid))
@@ -98,7 +99,7 @@ def test_a_code_that_is_no_pass_gets_see_staff(setup, qtbot):
 
 def test_a_pass_from_last_month_is_expired(setup, qtbot):
     kiosk, data, _, scanner = setup
-    issuer = data.issuer()
+    issuer = provision_demo(data)
     claims = offline_pass.new_claims(GREEN_CARD.id_number, GREEN_CARD.name, Status.GREEN, NOW - timedelta(days=30))
     with qtbot.waitSignal(kiosk.check_shown, timeout=10_000) as shown:
         scanner.scan(offline_pass.seal(claims, issuer.private_key, issuer.kid))

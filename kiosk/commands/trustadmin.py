@@ -150,14 +150,18 @@ def run_install(args: argparse.Namespace) -> int:
 
 
 def run_revoke(args: argparse.Namespace) -> int:
+    from kiosk.provisioning import ensure_demo, resign_with_demo_root
+
     data = data_dir(args)
+    if not data.has_root():
+        ensure_demo(data, "bundle revoke", issuer=False)
     trust = data.trust()
     try:
         kids = frozenset(bytes.fromhex(k) for k in args.kid)
     except ValueError:
         raise UsageError("--kid takes hex") from None
     try:
-        data.save_trust(trust.with_changes(revoked_kids=trust.revoked_kids | kids,
+        resign_with_demo_root(data, trust.with_changes(revoked_kids=trust.revoked_kids | kids,
                                            revoked_pass_ids=trust.revoked_pass_ids | frozenset(args.pass_id)))
     except TrustDataError as exc:
         raise UsageError(str(exc)) from None

@@ -13,6 +13,7 @@ from kiosk.core.checks.card_check import verify_card
 from kiosk.core.identity.idnumber import gb11643_check_char
 from kiosk.core.outcome.verdicts import Reason, Status, Verdict, VerificationError
 from kiosk.datadir import DataDir
+from kiosk.provisioning import provision_demo
 from tests.core.kit import ID_A, ID_B, NOW, Issuer, later, trust_for
 
 CENTRAL = Issuer(uses=("STATUS",))
@@ -123,7 +124,7 @@ def test_merge_matches_a_rebuilt_list():
 
 def test_the_data_dir_installs_snapshots_and_deltas_and_refuses_going_back(tmp_path):
     data = DataDir(tmp_path)
-    issuer = data.issuer()
+    issuer = provision_demo(data)
     trust = data.trust()
     first = sl.build({ID_A: (Status.GREEN, UNTIL)}, SALT, NOW, 3, issuer.private_key, issuer.kid)
     data.install_status_list(first, trust)
