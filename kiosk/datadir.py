@@ -33,7 +33,7 @@ from kiosk.core.trust import bundle as bundlemod
 from kiosk.core.checks import clock as clockmod
 from kiosk.core.trust import keys as keymod
 from kiosk.core.status import status_list as status_list_mod
-from kiosk.core.status.status_loading import KIND_DELTA, H_KIND, open_signed
+from kiosk.core.status.status_loading import H_BASE, H_KIND, H_VERSION, KIND_DELTA, ListFacts, open_signed, peek_facts
 from kiosk.core.trust.store import TrustDataError, TrustStore
 from kiosk.core.outcome.verdicts import VerificationError
 
@@ -88,6 +88,10 @@ class RootNotProvisioned(TrustDataError):
         super().__init__(f"no root key pinned at {path}: provision it with "
                          f"`kiosk --data-dir {path.parent} provision --root ROOT.pub.pem`")
         self.path = path
+
+
+class StatusBaseMissing(TrustDataError):
+    """A status-list delta whose base is not the installed list: the full list has to be fetched."""
 
 
 class RootUnreadable(TrustDataError):
@@ -209,21 +213,41 @@ class DataDir:
             return None
         return status_list_mod.load(self.status_list_path.read_bytes(), trust or self.trust())
 
-    def install_status_list(self, data: bytes, trust: TrustStore | None = None) -> status_list_mod.StatusList:
-        """Install a signed snapshot, or apply a signed delta to the stored list; never go back a version."""
+    def install_status_list(self, data: bytes, trust: TrustStore | None = None,
+                            kind: str = "auto") -> status_list_mod.StatusList:
+        """Install a signed list, atomically; never go back. `kind`: "full" (a snapshot, or a merged list as the
+        central publishes it: delta header with the merged body), "delta" (applied to the installed list; raises
+        StatusBaseMissing when the installed list is not its base), "auto" (whole when it verifies whole)."""
         trust = trust or self.trust()
-        current = self.status_list(trust) if self.status_list_path.exists() else None
-        if data[:4] == status_list_mod.MAGIC and _is_delta(data, trust):
-            if current is None:
-                raise TrustDataError("a status delta needs an installed snapshot")
+        if kind == "delta" or (kind == "auto" and _is_delta(data, trust) and not _verifies_whole(data, trust)):
+            try:
+                current = self.status_list(trust)
+            except VerificationError:
+                current = None  # signed by a key no longer trusted: the delta cannot apply; fetch a snapshot
+            header = open_signed(data, trust).header
+            if current is None or (header.get(H_BASE) != current.version and header.get(H_VERSION, 0) > current.version):
+                raise StatusBaseMissing(f"status delta v{header.get(H_BASE)}->v{header.get(H_VERSION)} needs its "
+                                        f"base; installed: {'none' if current is None else f'v{current.version}'}")
             new = status_list_mod.apply_delta(current, data, trust)
         else:
             new = status_list_mod.load(data, trust)
-            if current is not None and current.region == new.region and new.version <= current.version:
-                raise TrustDataError(f"status list version {new.version} is not newer than {current.version}")
+            _check_not_older(self._installed_list_facts(trust), new)
         write_atomic(self.status_list_path, new.to_bytes())
         self.record_trusted_time(new.issued_at, f"status list {new.region} v{new.version}")
         return new
+
+    def _installed_list_facts(self, trust: TrustStore) -> ListFacts | None:
+        """Region, version, issue time and signing key of the installed list. Read from the verified list when
+        it still verifies, else from its header unverified (its signer was rotated out or revoked): the file was
+        verified when it was installed, and these facts only ever make an update stricter."""
+        if not self.status_list_path.exists():
+            return None
+        raw = self.status_list_path.read_bytes()
+        try:
+            current = status_list_mod.load(raw, trust)
+            return ListFacts(current.region, current.version, current.issued_at, current.kid)
+        except VerificationError:
+            return peek_facts(raw)
 
     # -- clock ---------------------------------------------------------------------------------------------
     def clock_anchor(self) -> clockmod.ClockAnchor:
@@ -274,6 +298,26 @@ class DataDir:
 
 def _is_delta(data: bytes, trust: TrustStore) -> bool:
     return open_signed(data, trust).header.get(H_KIND) == KIND_DELTA
+
+
+def _verifies_whole(data: bytes, trust: TrustStore) -> bool:
+    try:
+        status_list_mod.load(data, trust)
+        return True
+    except VerificationError:
+        return False
+
+
+def _check_not_older(current: ListFacts | None, new: status_list_mod.StatusList) -> None:
+    """A list replaces the installed one of its region when its version is higher, or (an issuer-key rotation:
+    a new key may start its own numbering) when another key signed it and it was issued later."""
+    if current is None or current.region != new.region:
+        return
+    if new.version > current.version:
+        return
+    if new.kid != current.kid and current.issued_at is not None and new.issued_at > current.issued_at:
+        return
+    raise TrustDataError(f"status list version {new.version} is not newer than {current.version}")
 
 
 def boot_id() -> str:
