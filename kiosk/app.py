@@ -7,7 +7,9 @@ thread when the kiosk is enrolled with a central service.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from kiosk.core.checks.safeguards import trust_freshness
 from kiosk.core.outcome.verdicts import VerificationError
 from kiosk.core.checks.verify import detect_format
 from kiosk.datadir import DataDir
+from kiosk.updates import Updater, UpdateResult
 from kiosk.ui.shared.bridge import EventBridge
 from kiosk.ui.shared.services import UiServices
 from kiosk.ui.shared.settings import UiSettings
@@ -34,10 +37,20 @@ from sync.enrollment import load_enrollment
 from sync.transport import CentralLink
 
 __all__ = ["Check", "Kiosk", "make_window", "run_kiosk"]
+log = logging.getLogger("kiosk.app")
 STATUS_LIST_MAX_AGE = timedelta(days=2)
 LOG_DISK_BUDGET = 512 * 1024 * 1024
 HOUSEKEEPING_MS = 60_000  # clock record, trust freshness, disk budget
 _CITIZEN_INPUT = (CardPresented, CodeScanned, CodeSeen)
+
+
+@dataclass(frozen=True)
+class Downloaded:
+    """Trust data installed by the sync thread (or from a USB stick), for the GUI thread to adopt."""
+
+    update: UpdateResult
+    central_time: datetime | None = None  # the central service's clock during the round, when known
+    local_time: datetime | None = None  # ours at that moment
 
 
 class Kiosk(QObject):
@@ -100,13 +113,39 @@ class Kiosk(QObject):
         self._housekeeping.start(HOUSEKEEPING_MS)
 
     def _start_sync(self) -> None:
+        downloads = self.data.root / "central"
+        if downloads.is_dir():  # downloaded before a stop or crash and not installed yet
+            self.adopt(Downloaded(Updater(self.data, downloads).apply()))
         enrolled = load_enrollment(self.data.root / "central.json")
         if not enrolled:
             return
         key = load_or_create_device_key(self.data.root / "device-key.pem")
         link = CentralLink(enrolled.url, self.device_id, key)
-        self.sync_client = SyncClient(self.checkpoint.log, link, self.data.root / "central")
+        updater = Updater(self.data, downloads)
+        self.sync_client = SyncClient(self.checkpoint.log, link, downloads,
+                                      after_round=lambda client, report: self._after_sync(updater, client, report))
         self.sync_client.start()
+
+    def _after_sync(self, updater: Updater, client: SyncClient, report) -> None:
+        """The sync thread, after each round: install what was downloaded (verified, atomically, on disk), then
+        hand it to the GUI thread, which adopts it between two checks."""
+        update = updater.apply(fetch=client.fetch)
+        central = getattr(report, "central_time", None) or (client.link.last_server_time if report.ok else None)
+        client.link.last_server_time = None  # a later failed round must not replay this reading
+        offset = getattr(report, "clock_offset_s", None)
+        local = central + timedelta(seconds=offset) if central and offset is not None else self.clock()
+        self.bridge.post(Downloaded(update, central, local))
+
+    def adopt(self, downloaded: Downloaded) -> None:
+        """GUI thread: new trust data into the running checkpoint; refusals to the log and to staff."""
+        if downloaded.central_time is not None:
+            self.checkpoint.record_central_time(downloaded.central_time, downloaded.local_time or self.clock())
+        self.checkpoint.adopt(downloaded.update)
+        for line in downloaded.update.installed:
+            log.info("installed %s", line)
+        for problem in downloaded.update.problems.values():
+            log.warning("%s", problem)
+        self.housekeeping()
 
     def stop(self) -> None:
         self._housekeeping.stop()
@@ -133,7 +172,9 @@ class Kiosk(QObject):
 
     # -- events ------------------------------------------------------------------------------------------
     def handle_event(self, event: object) -> None:
-        if isinstance(event, _CITIZEN_INPUT) and self.paused:
+        if isinstance(event, Downloaded):
+            self.adopt(event)
+        elif isinstance(event, _CITIZEN_INPUT) and self.paused:
             self.ignored_while_paused += 1
         elif isinstance(event, CardPresented):
             self.show_check(self.checkpoint.check_card(event.card))
@@ -209,7 +250,8 @@ class Kiosk(QObject):
                           last_sync_message="" if last is None else (last.error or f"{last.uploaded} uploaded"))
         clock = cp.clock_check(now)
         return KioskHealth(now=now, kiosk_id=self.device_id, devices=devices, data=(bundle, status), sync=sync,
-                           clock_ok=not clock.suspect, clock_detail=clock.detail)
+                           clock_ok=not clock.suspect, clock_detail=clock.detail,
+                           problems=tuple(cp.problems.values()), paused=self.paused)
 
 
 def _detail(event: object) -> str:

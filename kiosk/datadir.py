@@ -19,6 +19,7 @@ installs downloaded data; not thread-safe by itself: one writer at a time.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import secrets
@@ -262,15 +263,32 @@ class DataDir:
         except (ValueError, TypeError, AttributeError):
             return clockmod.ClockAnchor()  # a damaged record is rebuilt from the next trusted time
 
-    def save_clock_anchor(self, anchor: clockmod.ClockAnchor) -> None:
+    def save_clock_anchor(self, anchor: clockmod.ClockAnchor, central_offset_s: float | None = None) -> None:
         data = {"trusted_time": _iso(anchor.trusted_time), "trusted_source": anchor.trusted_source,
                 "last_seen": _iso(anchor.last_seen), "wall_at": _iso(anchor.wall_at),
-                "monotonic_at": anchor.monotonic_at, "boot_id": anchor.boot_id}
+                "monotonic_at": anchor.monotonic_at, "boot_id": anchor.boot_id,
+                "central_offset_s": self.central_offset_s() if central_offset_s is None else central_offset_s}
         write_atomic(self.clock_path, json.dumps(data, indent=1).encode())
 
     def record_trusted_time(self, trusted: datetime, source: str, authoritative: bool = False) -> None:
         """A signed time (bundle, status list) or the central service's time (`authoritative`, from sync)."""
         self.save_clock_anchor(clockmod.trust_time(self.clock_anchor(), trusted, source, authoritative=authoritative))
+
+    def record_central_time(self, central: datetime, local: datetime) -> None:
+        """The central service's clock, read during a sync (`local`: ours at that moment). Authoritative: it
+        resets the record, and this boot's wall/monotonic pair is pinned to it, so a kiosk clock that is hours
+        off the central's is judged suspect (JUMPED) from now on instead of syncing "ok"; the offset is kept in
+        clock.json (`central_offset_s`, ours minus the central's) for the heartbeat and the admin panel."""
+        anchor = clockmod.trust_time(self.clock_anchor(), central, "central", authoritative=True)
+        anchor = dataclasses.replace(anchor, wall_at=central, monotonic_at=time.monotonic(), boot_id=boot_id())
+        self.save_clock_anchor(anchor, central_offset_s=round((local - central).total_seconds(), 3))
+
+    def central_offset_s(self) -> float | None:
+        try:
+            value = json.loads(self.clock_path.read_text(encoding="utf-8")).get("central_offset_s")
+        except (OSError, ValueError, AttributeError):
+            return None
+        return float(value) if isinstance(value, (int, float)) else None
 
     def clock_check(self, now: datetime) -> clockmod.ClockCheck:
         """Judge the system clock against the record, this boot's monotonic clock included."""

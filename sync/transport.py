@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +46,7 @@ class CentralLink:
         self.device_id = device_id
         self._key = key
         self.clock_offset = 0.0  # server time minus ours, learned from a skew rejection
+        self.last_server_time: datetime | None = None  # the service's clock (HTTP Date) at its last answer
         self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport)
 
     def close(self) -> None:
@@ -74,6 +77,7 @@ class CentralLink:
                 response = self._http.request(method, path, content=body or None, headers=headers)
             except httpx.HTTPError as exc:
                 raise SyncError(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
+            self.last_server_time = _http_date(response.headers.get("date")) or self.last_server_time
             server_time = response.headers.get(auth.HEADER_SERVER_TIME)
             if response.status_code == 401 and server_time and attempt == 1 and server_time.isdigit():
                 self.clock_offset = int(server_time) - time.time()
@@ -84,6 +88,15 @@ class CentralLink:
         retryable = response.status_code >= 500 or response.status_code in (408, 429)
         raise SyncError(f"{method} {path}: HTTP {response.status_code} {response.text[:200]}",
                         retryable=retryable, status=response.status_code)
+
+
+def _http_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value).astimezone(timezone.utc)
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _json_object(response: httpx.Response) -> dict[str, Any]:

@@ -54,6 +54,8 @@ class KioskHealth:
     sync: SyncHealth = field(default_factory=SyncHealth)
     clock_ok: bool = True
     clock_detail: str = ""
+    problems: tuple[str, ...] = ()  # refused or damaged trust updates, an unusable status list, the log: for staff
+    paused: bool = False
 
     @property
     def all_ok(self) -> bool:

@@ -137,6 +137,7 @@ class AdminPage(Page):
             fresh = strings.text("admin.fresh" if item.is_fresh(health.now) else "admin.stale", lang)
             age = strings.text("admin.age", lang, age=format_age(item.age(health.now)))
             lines.append(f"  {clip(item.name, 30)} {clip(item.version, 20)}: {age}, {fresh}")
+        lines += [f"  {strings.text('admin.fault', lang)}: {clip(problem, 90)}" for problem in health.problems]
         clock = strings.text("admin.ok" if health.clock_ok else "admin.fault", lang)
         lines.append(f"  {strings.text('admin.clock', lang)}: {clock} {clip(health.clock_detail, 60)}".rstrip())
         sync = health.sync
