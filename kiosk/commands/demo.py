@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from kiosk.cli import UsageError
@@ -38,11 +39,19 @@ def run_demo_command(args: argparse.Namespace) -> int:
 def run_kiosk_command(args: argparse.Namespace) -> int:
     from kiosk.config import ConfigError, load_config
 
+    from kiosk.commands.provision import production_problem
+    from kiosk.datadir import DataDir
+
     try:
         config = load_config(args.config)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    data_root = args.data_dir or config.data_dir or None
+    problem = production_problem(config, DataDir(data_root))
+    if problem:
+        print(f"kiosk run: {problem}", file=sys.stderr)
+        return 1
     _choose_platform(False)
     from kiosk.app import run_kiosk
 
-    return run_kiosk(config, args.data_dir or config.data_dir or None)
+    return run_kiosk(config, data_root)

@@ -34,7 +34,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run_new_key)
     p = tsub.add_parser("sign", help="central: sign a trust bundle with the root key")
     p.add_argument("--root-key", required=True)
-    p.add_argument("--version", required=True, type=int)
+    p.add_argument("--version", type=int, help="the new version (default with --from: the previous one + 1)")
+    p.add_argument("--from", dest="previous", metavar="PREVIOUS.ktb",
+                   help="carry the previous bundle's issuers, revocations and policy forward (it must verify with "
+                        "--root-key); --issuer, --revoke-* add to them")
+    p.add_argument("--remove-issuer", action="append", default=[], metavar="KID_HEX",
+                   help="with --from: drop this issuer key (a rotated-out key)")
     p.add_argument("--issuer", action="append", default=[], metavar="PEM:NAME:USE[,USE]",
                    help="an issuer public key, its name and allowed uses (KP1, STATUS, HC1, ...)")
     p.add_argument("--revoke-kid", action="append", default=[], metavar="HEX")
@@ -46,6 +51,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--now", help="issue time, ISO 8601 (default: now)")
     p.add_argument("--out", required=True)
     p.set_defaults(handler=run_sign)
+    p = tsub.add_parser("show", help="what a bundle file holds: version, times, root, issuers, revocations, policy")
+    p.add_argument("file")
+    p.add_argument("--root", help="check the signature with this root public key PEM (default: the data "
+                                  "directory's pinned roots, when provisioned)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=run_show)
     p = tsub.add_parser("install", help="kiosk: install a signed bundle (rollback refused, atomic swap)")
     p.add_argument("file")
     p.set_defaults(handler=run_install)
@@ -86,6 +97,11 @@ def _register_status_list(sub: argparse._SubParsersAction) -> None:
     p = ssub.add_parser("install", help="kiosk: install a snapshot or apply a delta (signature checked)")
     p.add_argument("file")
     p.set_defaults(handler=run_sl_install)
+    p = ssub.add_parser("lookup", help="staff desk: the installed status list's entry for an ID number")
+    p.add_argument("id_number")
+    p.add_argument("--now", help="judge validity as of this time (default: now)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=run_sl_lookup)
 
 
 def _issuer_key(arg: str) -> IssuerKey:
@@ -117,24 +133,104 @@ def run_new_key(args: argparse.Namespace) -> int:
 
 def run_sign(args: argparse.Namespace) -> int:
     now = parse_now(args.now).replace(microsecond=0)
-    policy = {}
+    root_key = _private_key(args.root_key)
+    previous = _previous_bundle(args.previous, root_key) if args.previous else None
+    version = args.version if args.version is not None else (previous.version + 1 if previous else None)
+    if version is None:
+        raise UsageError("give --version (or --from PREVIOUS.ktb to continue its numbering)")
+    if previous is not None and version <= previous.version:
+        raise UsageError(f"--version {version} is not newer than {args.previous} (version {previous.version}): "
+                         "kiosks would refuse it as a rollback")
+    base = previous.content if previous is not None else bundlemod.BundleContent(version, now)
+    try:
+        removed = {bytes.fromhex(k) for k in args.remove_issuer}
+        revoked = base.revoked_kids | frozenset(bytes.fromhex(k) for k in args.revoke_kid)
+    except ValueError:
+        raise UsageError("--revoke-kid and --remove-issuer take hex") from None
+    added = tuple(_issuer_key(i) for i in args.issuer)
+    added_kids = {k.kid for k in added}
+    keys = tuple(k for k in base.keys if k.kid not in removed and k.kid not in added_kids) + added
+    policy = dict(base.policy)
     if args.policy:
         try:
             policy = json.loads(Path(args.policy).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise UsageError(f"--policy: {exc}") from None
-    try:
-        revoked = frozenset(bytes.fromhex(k) for k in args.revoke_kid)
-    except ValueError:
-        raise UsageError("--revoke-kid takes hex") from None
+    grace = timedelta(hours=args.grace_hours) if args.grace_hours is not None else base.grace
     content = bundlemod.BundleContent(
-        args.version, now, tuple(_issuer_key(i) for i in args.issuer), revoked, frozenset(args.revoke_pass),
-        policy, now + timedelta(hours=args.refresh_hours), now + timedelta(days=args.lifetime_days),
-        None if args.grace_hours is None else timedelta(hours=args.grace_hours))
-    Path(args.out).write_bytes(bundlemod.sign_bundle(content, _private_key(args.root_key)))
-    print(f"trust bundle v{args.version}: {len(content.keys)} keys, {len(revoked)} revoked keys, "
-          f"{len(content.revoked_pass_ids)} revoked passes -> {args.out}")
+        version, now, keys, revoked, base.revoked_pass_ids | frozenset(args.revoke_pass), policy,
+        now + timedelta(hours=args.refresh_hours), now + timedelta(days=args.lifetime_days), grace,
+        base.revoked_rids)
+    Path(args.out).write_bytes(bundlemod.sign_bundle(content, root_key))
+    carried = f" (carried from {args.previous} v{previous.version})" if previous else ""
+    print(f"trust bundle v{version}: {len(content.keys)} keys, {len(revoked)} revoked keys, "
+          f"{len(content.revoked_pass_ids)} revoked passes{carried} -> {args.out}")
     return 0
+
+
+def _previous_bundle(path: str, root_key) -> bundlemod.TrustBundle:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"--from {path}: {exc.strerror}") from None
+    try:
+        return bundlemod.open_bundle(raw, [bundlemod.RootKey.of(root_key.public_key())])
+    except VerificationError as exc:
+        raise UsageError(f"--from {path} does not verify with --root-key: {exc.reason} {exc.detail}") from None
+
+
+def run_show(args: argparse.Namespace) -> int:
+    from kiosk.commands.trust import key_row
+
+    try:
+        raw = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror}") from None
+    roots, source = _show_roots(args)
+    try:
+        if roots:
+            bundle, checked = bundlemod.open_bundle(raw, roots), f"valid (root {source})"
+        else:
+            bundle, checked = bundlemod.read_unverified(raw), "NOT checked (no root given or pinned)"
+    except VerificationError as exc:
+        print(f"{args.file}: refused: {exc.reason} {exc.detail}".rstrip())
+        return 1
+    c = bundle.content
+    out = {"file": args.file, "signature": checked, "root_kid": bundle.root_kid.hex(), "version": c.version,
+           "issued_at": _iso(c.issued_at), "refresh_due": _iso(c.refresh_due), "expires_at": _iso(c.expires_at),
+           "grace_s": int(c.grace.total_seconds()) if c.grace is not None else None,
+           "issuers": [key_row(k) for k in c.keys], "revoked_kids": sorted(k.hex() for k in c.revoked_kids),
+           "revoked_pass_ids": sorted(c.revoked_pass_ids), "revoked_rids": len(c.revoked_rids),
+           "policy": c.policy}
+    if args.json:
+        print_json(out)
+        return 0
+    print(f"trust bundle v{c.version}, signature {checked}, root {out['root_kid']}")
+    print(f"  issued {out['issued_at']}, refresh due {out['refresh_due']}, expires {out['expires_at']}")
+    for row in out["issuers"]:
+        print(f"  issuer {row['kid']} {row['issuer'] or '-'} uses {','.join(row['uses']) or 'any'}")
+    print(f"  revoked: {len(c.revoked_kids)} key(s) {' '.join(out['revoked_kids'])}".rstrip())
+    print(f"  revoked: {len(c.revoked_pass_ids)} pass id(s) {' '.join(out['revoked_pass_ids'][:10])}".rstrip())
+    if c.policy:
+        print(f"  policy: {json.dumps(c.policy, ensure_ascii=False, sort_keys=True)}")
+    return 0
+
+
+def _show_roots(args: argparse.Namespace) -> tuple[list, str]:
+    from kiosk.datadir import RootNotProvisioned, read_pem_public_keys
+
+    if args.root:
+        try:
+            keys = read_pem_public_keys(Path(args.root).read_bytes())
+        except (OSError, ValueError, TrustDataError) as exc:
+            raise UsageError(f"--root {args.root}: {getattr(exc, 'strerror', None) or exc}") from None
+        return [bundlemod.RootKey.of(k) for k in keys], args.root
+    try:
+        return data_dir(args).pinned_roots(), "pinned in the data directory"
+    except RootNotProvisioned:
+        return [], ""
+    except TrustDataError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def run_install(args: argparse.Namespace) -> int:
@@ -193,19 +289,67 @@ def run_time(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_changes(path: str) -> dict[str, tuple[Status | None, datetime | None]]:
+MAX_CSV_ERRORS = 20
+
+
+def _read_changes(path: str, snapshot: bool = False) -> dict[str, tuple[Status | None, datetime | None]]:
+    """Rows `id_number,status,valid_until` (a header row and # comments are skipped; in a delta an empty status
+    removes the ID). Every row is checked: a bad ID number, status or date is reported with its row number and
+    the reason (the ID number masked), and nothing is signed while any row is wrong."""
+    from kiosk.core.identity.idnumber import IdNumberError, mask_id, validate_id_number
+
     try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            rows = [r for r in csv.reader(handle) if r and not r[0].startswith("#")]
-        return {r[0]: ((Status(r[1]), parse_now(r[2])) if len(r) > 1 and r[1] else (None, None)) for r in rows}
-    except (OSError, ValueError, IndexError) as exc:
-        raise UsageError(f"--csv {path}: {exc}") from None
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            rows = list(enumerate(csv.reader(handle), start=1))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise UsageError(f"--csv {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    changes: dict[str, tuple[Status | None, datetime | None]] = {}
+    errors: list[str] = []
+    for number, row in rows:
+        cells = [c.strip() for c in row]
+        if not any(cells) or cells[0].startswith("#") or (number == 1 and cells[0].lower() == "id_number"):
+            continue
+        try:
+            if len(cells) > 3:
+                raise ValueError(f"{len(cells)} columns, expected id_number,status,valid_until")
+            try:
+                id_number = validate_id_number(cells[0]).number
+            except IdNumberError as exc:
+                raise ValueError(f"bad ID number {mask_id(cells[0])}: {exc}") from None
+            status_text = cells[1].lower() if len(cells) > 1 else ""
+            if not status_text:
+                if snapshot:
+                    raise ValueError("no status (a snapshot lists green, yellow or red for every ID)")
+                entry = (None, None)
+            else:
+                if status_text not in {s.value for s in Status}:
+                    raise ValueError(f"status {cells[1]!r} is not green, yellow or red")
+                if len(cells) < 3 or not cells[2]:
+                    raise ValueError("no valid_until date")
+                entry = (Status(status_text), _csv_date(cells[2]))
+            if id_number in changes:
+                raise ValueError(f"{mask_id(id_number)} appears twice")
+            changes[id_number] = entry
+        except ValueError as exc:
+            errors.append(f"row {number}: {exc}")
+    if errors:
+        more = f" (and {len(errors) - MAX_CSV_ERRORS} more)" if len(errors) > MAX_CSV_ERRORS else ""
+        raise UsageError(f"--csv {path}: {len(errors)} bad row(s), nothing signed:\n  "
+                         + "\n  ".join(errors[:MAX_CSV_ERRORS]) + more)
+    if not changes:
+        raise UsageError(f"--csv {path}: no rows")
+    return changes
+
+
+def _csv_date(text: str) -> datetime:
+    try:
+        return parse_now(text)
+    except UsageError:
+        raise ValueError(f"valid_until {text!r} is not a date (2027-06-30 or 2027-06-30T00:00:00Z)") from None
 
 
 def run_build(args: argparse.Namespace) -> int:
-    entries = _read_changes(args.csv)
-    if any(status is None for status, _ in entries.values()):
-        raise UsageError("a snapshot lists a status for every ID")
+    entries = _read_changes(args.csv, snapshot=True)
     salt = bytes.fromhex(args.salt_hex) if args.salt_hex else secrets.token_bytes(32)
     key = _private_key(args.key)
     kid = keymod.kid_for_public_key(key.public_key())
@@ -238,6 +382,42 @@ def run_sl_install(args: argparse.Namespace) -> int:
         return 1
     print(f"status list {installed.region} v{installed.version}: {len(installed)} entries")
     return 0
+
+
+def run_sl_lookup(args: argparse.Namespace) -> int:
+    """The same lookup as a tapped card (never logged here: the desk's command line is not a check at a gate)."""
+    from kiosk.core.identity.idnumber import IdNumberError, mask_id, validate_id_number
+
+    try:
+        id_number = validate_id_number(args.id_number).number
+    except IdNumberError as exc:
+        raise UsageError(f"bad ID number: {exc}") from None
+    data = data_dir(args)
+    try:
+        trust = data.trust()
+        status_list = data.status_list(trust)
+    except (TrustDataError, VerificationError) as exc:
+        raise UsageError(f"the installed status list is unusable: {exc}") from None
+    if status_list is None:
+        print("no status list installed (kiosk statuslist install FILE, or sync)")
+        return 1
+    now = parse_now(args.now)
+    entry = status_list.lookup(id_number)
+    fresh = status_list.freshness(now)
+    out = {"id": mask_id(id_number), "found": entry is not None,
+           "status": str(entry.status) if entry else None,
+           "valid_until": _iso(entry.valid_until) if entry else None,
+           "expired": bool(entry and entry.valid_until < now), "list_region": status_list.region,
+           "list_version": status_list.version, "list_issued_at": _iso(status_list.issued_at),
+           "list_freshness": str(fresh.state)}
+    if args.json:
+        print_json(out)
+    elif entry is None:
+        print(f"{out['id']}: not on status list {status_list.region} v{status_list.version} ({fresh.describe()})")
+    else:
+        print(f"{out['id']}: {entry.status}{' (EXPIRED)' if out['expired'] else ''}, valid until "
+              f"{out['valid_until']}; list {status_list.region} v{status_list.version} ({fresh.describe()})")
+    return 0 if entry is not None else 1
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -135,6 +135,18 @@ def open_bundle(data: bytes, roots: Iterable[RootKey]) -> TrustBundle:
     return TrustBundle(content, root.kid, bytes(data))
 
 
+def read_unverified(data: bytes) -> TrustBundle:
+    """Read a bundle WITHOUT checking its signature: only to show an operator what a file holds."""
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise _bad(Reason.TRUST_BUNDLE_INVALID, f"{len(data)} bytes")
+    try:
+        sign1 = cose.decode_sign1(data)
+        content = _parse(cbor2.loads(sign1.payload))
+    except (cose.CoseError, KeyError, TypeError, ValueError, IndexError, cbor2.CBORDecodeError) as exc:
+        raise _bad(Reason.TRUST_BUNDLE_INVALID, str(exc) or type(exc).__name__) from None
+    return TrustBundle(content, sign1.kid or b"", bytes(data))
+
+
 def check_update(installed: TrustBundle | None, candidate: TrustBundle) -> None:
     """Refuse a rollback: a candidate must carry a higher version than the installed bundle."""
     if installed is not None and candidate.version <= installed.version:
