@@ -26,7 +26,7 @@ from kiosk.core.checks.safeguards import trust_freshness
 from kiosk.core.outcome.verdicts import VerificationError
 from kiosk.core.checks.verify import detect_format
 from kiosk.datadir import DataDir
-from kiosk.updates import Updater, UpdateResult
+from kiosk.updates import NAMES, Updater, UpdateResult
 from kiosk.ui.shared.bridge import EventBridge
 from kiosk.ui.shared.services import UiServices
 from kiosk.ui.shared.settings import UiSettings
@@ -39,6 +39,7 @@ from sync.transport import CentralLink
 __all__ = ["Check", "Kiosk", "make_window", "run_kiosk"]
 log = logging.getLogger("kiosk.app")
 STATUS_LIST_MAX_AGE = timedelta(days=2)
+SCREEN_SETTINGS = ("languages", "voice_enabled", "volume", "pixel_pitch_mm")  # what the admin panel changes
 LOG_DISK_BUDGET = 512 * 1024 * 1024
 HOUSEKEEPING_MS = 60_000  # clock record, trust freshness, disk budget
 _CITIZEN_INPUT = (CardPresented, CodeScanned, CodeSeen)
@@ -73,6 +74,9 @@ class Kiosk(QObject):
         self.sync_client: SyncClient | None = None
         self._housekeeping = QTimer(self)
         self._housekeeping.timeout.connect(self.housekeeping)
+        if data.kiosk_state().get("paused") is True:  # staff paused the gate before the restart
+            self.paused = True
+            window.set_paused(True)
         self.housekeeping()
 
     @property
@@ -207,6 +211,7 @@ class Kiosk(QObject):
         """The callbacks the staff and admin screens use."""
         return UiServices(lookup=self.lookup_id, counts=self.today_counts, set_paused=self.set_paused,
                           health=self.health, sync_now=self.sync_now, export_to=self.export_to,
+                          import_from=self.import_from, settings_changed=self.save_settings,
                           exit_requested=quit_app)
 
     def lookup_id(self, id_number: str):
@@ -214,8 +219,35 @@ class Kiosk(QObject):
         return self.show_check(self.checkpoint.lookup(id_number)).result
 
     def set_paused(self, paused: bool) -> None:
-        """While staff pause the gate, taps and scans are not checked (nothing is shown or logged)."""
-        self.paused = paused
+        """While staff pause the gate, taps and scans are not checked (nothing is shown or logged). Kept in the
+        data directory: a gate paused by staff stays paused after a restart or a power cut."""
+        self.paused = bool(paused)
+        try:
+            self.data.save_kiosk_state(paused=self.paused)
+        except OSError as exc:
+            log.warning("the pause could not be saved: %s", exc)
+
+    def save_settings(self, settings: UiSettings) -> None:
+        """The admin panel changed the screen settings: keep them across a restart."""
+        values = {k: getattr(settings, k) for k in SCREEN_SETTINGS}
+        values["languages"] = list(values["languages"])
+        try:
+            self.data.save_kiosk_state(ui=values)
+        except OSError as exc:
+            log.warning("the settings could not be saved: %s", exc)
+
+    def import_from(self, folder: Path) -> str:
+        """Admin panel, air-gapped site: install signed trust data from a folder (a USB stick), checked exactly
+        as a download is, into the running checkpoint."""
+        folder = Path(folder)
+        if not folder.is_dir():
+            return f"no folder {folder}"
+        update = Updater(self.data, folder, memo=self.data.root / "usb-import.json").apply()
+        self.adopt(Downloaded(update))
+        refused = "; ".join(update.problems.get(n, "") for n in NAMES if n in update.problems)
+        if update.installed:
+            return "installed " + ", ".join(update.installed) + (f"; {refused}" if refused else "")
+        return refused or f"nothing new in {folder} (trust-bundle[.ktb], status-list[.ksl], status-list-delta[.ksl])"
 
     def today_counts(self) -> dict[str, int]:
         midnight = self.clock().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
@@ -259,12 +291,21 @@ def _detail(event: object) -> str:
 
 
 def make_window(config: KioskConfig, data: DataDir) -> KioskWindow:
-    """The window with the site's settings: languages, kiosk mode, identity, and any [ui] keys of kiosk.toml."""
+    """The window with the site's settings: languages, kiosk mode, identity, any [ui] keys of kiosk.toml, and
+    over them what an admin last changed on screen (kept in the data directory, so it survives a restart)."""
     try:
         settings = UiSettings(languages=config.languages, kiosk_mode=config.fullscreen,
                               kiosk_id=data.device().device_id, site_name=config.site, **config.ui)
     except TypeError as exc:
         raise ConfigError(f"[ui]: {exc}") from None
+    saved = data.kiosk_state().get("ui", {})
+    if isinstance(saved, dict):
+        kept = {k: v for k, v in saved.items() if k in SCREEN_SETTINGS}
+        try:
+            settings = settings.replace(**{**kept, **({"languages": tuple(kept["languages"])}
+                                                      if isinstance(kept.get("languages"), list) else {})})
+        except (TypeError, ValueError) as exc:  # a damaged record: the site's settings stand
+            log.warning("saved screen settings ignored: %s", exc)
     return KioskWindow(settings)
 
 

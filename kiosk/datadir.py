@@ -10,6 +10,8 @@ Layout (all under one folder, default $KIOSK_DATA_DIR or ~/.local/share/kiosk):
   status-list.cose        the signed status list for the ID-card path (KSL1 binary, see docs/formats.md)
   clock.json              the clock anchor: last trusted time, last accepted reading, monotonic pair
   device.json             this kiosk's id and its log-hashing key
+  kiosk-state.json        the staff pause and the admin panel's settings (survive a restart)
+  central/                files downloaded by sync (installed from there by kiosk/updates.py)
   events.sqlite           the local event log
 Files are replaced atomically (write to a temporary file, fsync, rename) so a crash never leaves half a file.
 The class only reads and writes what it is asked to: nothing here creates keys, roots or bundles (that is
@@ -303,6 +305,22 @@ class DataDir:
         if not check.suspect:
             self.save_clock_anchor(clockmod.observe(self.clock_anchor(), now, time.monotonic(), boot_id()))
         return check
+
+    # -- state that survives a restart ----------------------------------------------------------------------
+    @property
+    def kiosk_state_path(self) -> Path:
+        return self.root / "kiosk-state.json"
+
+    def kiosk_state(self) -> dict[str, Any]:
+        """The staff pause and the admin panel's settings as last saved ({} when none or damaged)."""
+        try:
+            state = json.loads(self.kiosk_state_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return state if isinstance(state, dict) else {}
+
+    def save_kiosk_state(self, **changes: Any) -> None:
+        write_atomic(self.kiosk_state_path, json.dumps({**self.kiosk_state(), **changes}, indent=1).encode())
 
     def device(self) -> DeviceIdentity:
         path = self.root / "device.json"

@@ -32,6 +32,7 @@ BUNDLE, SNAPSHOT, DELTA = "trust-bundle", "status-list", "status-list-delta"
 NAMES = (BUNDLE, SNAPSHOT, DELTA)  # in this order: a new bundle may carry the key a new list is signed with
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a status list of a few million records; anything larger is refused unread
 STATE_FILE = ".applied.json"
+_EXTENSION = {BUNDLE: ".ktb", SNAPSHOT: ".ksl", DELTA: ".ksl"}  # as files are named on a USB stick
 Fetch = Callable[[str], bytes | None]
 log = logging.getLogger("kiosk.updates")
 
@@ -51,9 +52,10 @@ class UpdateResult:
 class Updater:
     """Installs the trust files found in `folder` into `data`."""
 
-    def __init__(self, data: DataDir, folder: str | Path) -> None:
+    def __init__(self, data: DataDir, folder: str | Path, memo: str | Path | None = None) -> None:
         self.data = data
         self.folder = Path(folder)
+        self.memo_path = Path(memo) if memo else self.folder / STATE_FILE  # a USB stick's memo stays on the kiosk
         self._memo: dict = {}
 
     def apply(self, fetch: Fetch | None = None, names: tuple[str, ...] = NAMES) -> UpdateResult:
@@ -134,9 +136,9 @@ class Updater:
 
     # -- files and state ---------------------------------------------------------------------------------
     def _read(self, name: str, result: UpdateResult) -> bytes | None:
-        path = self.folder / name
+        path = next((p for p in (self.folder / n for n in (name, name + _EXTENSION[name])) if p.is_file()), None)
         try:
-            if not path.is_file():
+            if path is None:
                 return None
             limit = MAX_BUNDLE_BYTES if name == BUNDLE else MAX_FILE_BYTES
             if path.stat().st_size > limit:
@@ -149,7 +151,7 @@ class Updater:
 
     def _state(self) -> dict:
         try:
-            state = json.loads((self.folder / STATE_FILE).read_text(encoding="utf-8"))
+            state = json.loads(self.memo_path.read_text(encoding="utf-8"))
             if isinstance(state, dict) and isinstance(state.get("digests"), dict) and \
                     isinstance(state.get("problems"), dict):
                 return state
@@ -159,7 +161,7 @@ class Updater:
 
     def _save(self, state: dict) -> None:
         try:
-            write_atomic(self.folder / STATE_FILE, json.dumps(state, indent=1).encode())
+            write_atomic(self.memo_path, json.dumps(state, indent=1).encode())
         except OSError as exc:  # a read-only USB stick: the data is installed; only the memo is lost
             log.info("cannot record what was applied in %s: %s", self.folder, exc)
 

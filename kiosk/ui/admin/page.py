@@ -60,9 +60,12 @@ class AdminPage(Page):
         self.export_dir.setFont(theme.language_font(lang, sizes.text))
         self.export_dir.setMinimumHeight(sizes.target)
         self.export_dir.setAccessibleName(strings.text("admin.export_to", lang))
-        left.addWidget(label(self, sizes, strings.text("admin.export_to", lang), bold=True))
+        left.addWidget(label(self, sizes, strings.text("admin.usb_folder", lang), bold=True))
         left.addWidget(self.export_dir)
-        left.addWidget(button(self, sizes, "button.export", self._export))
+        usb = QHBoxLayout()
+        usb.addWidget(button(self, sizes, "button.export", self._export))
+        usb.addWidget(button(self, sizes, "button.import_trust", self._import))
+        left.addLayout(usb)
         self.message = label(self, sizes, bold=True)
         self.message.setAccessibleName("message")
         left.addWidget(self.message)
@@ -166,6 +169,10 @@ class AdminPage(Page):
 
     def _export(self) -> None:
         self._say(*call_safely(self._services.export_to, Path(self.export_dir.text().strip() or ".")))
+
+    def _import(self) -> None:
+        self._say(*call_safely(self._services.import_from, Path(self.export_dir.text().strip() or ".")))
+        self.refresh()
 
     def _edit(self, **changes: object) -> None:
         self._settings = self._settings.replace(**changes)
