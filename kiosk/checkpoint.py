@@ -55,6 +55,8 @@ class Checkpoint:
         self.clock = clock
         self.problems: dict[str, str] = {}  # "trust" / "status list" / "log" -> what is wrong, for staff
         self.trust = data.trust()
+        if self.trust.issued_at is None:  # a provisioned root, nothing signed by it yet: nothing passes
+            self.problems["trust"] = "no trust bundle installed (kiosk bundle install FILE, a USB import, or sync)"
         self.policy = self._policy_for(self.trust)
         self.status_list = self._load_status_list()
         self.pairing = IdentityPairing(self.policy.pairing_window)
@@ -88,6 +90,7 @@ class Checkpoint:
                 update.problems["trust-bundle"] = f"trust bundle v{update.trust.version} policy unusable: {exc}"
             else:
                 self.trust, self.policy, self.status_list = update.trust, policy, update.status_list
+                self.problems.pop("trust", None)
                 if policy.pairing_window != self.pairing.window:
                     self.pairing = IdentityPairing(policy.pairing_window)
         elif update.status_list is not None:
