@@ -16,16 +16,18 @@ Layout (all under one folder, default $KIOSK_DATA_DIR or ~/.local/share/kiosk):
 Files are replaced atomically (write to a temporary file, fsync, rename) so a crash never leaves half a file.
 The class only reads and writes what it is asked to: nothing here creates keys, roots or bundles (that is
 kiosk/provisioning.py, an explicit step). A missing or unreadable root is a typed error (RootNotProvisioned,
-RootUnreadable), never a silent demo root. Called from the GUI thread at start-up and from whichever thread
-installs downloaded data; not thread-safe by itself: one writer at a time.
+RootUnreadable), never a silent demo root. Called from the GUI thread and from the sync thread, which installs
+downloaded data: every read-check-write step holds one process-wide lock (`_one_writer`).
 """
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import secrets
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -91,6 +93,19 @@ class RootNotProvisioned(TrustDataError):
         super().__init__(f"no root key pinned at {path}: provision it with "
                          f"`kiosk --data-dir {path.parent} provision --root ROOT.pub.pem`")
         self.path = path
+
+
+_WRITER = threading.RLock()
+
+
+def _one_writer(method):
+    """Read-check-write steps (rollback checks, the clock record) run one at a time in this process: the sync
+    thread installs downloads while the GUI thread records the clock or imports from a USB stick."""
+    @functools.wraps(method)
+    def locked(*args, **kwargs):
+        with _WRITER:
+            return method(*args, **kwargs)
+    return locked
 
 
 class StatusBaseMissing(TrustDataError):
@@ -159,6 +174,7 @@ class DataDir:
         except (ValueError, TypeError) as exc:
             raise RootUnreadable(self.pinned_roots_path, str(exc)) from None
 
+    @_one_writer
     def pin_roots(self, pem: bytes) -> list[bundlemod.RootKey]:
         """Write pinned-roots.pem (provisioning); the PEM must hold at least one public key."""
         try:
@@ -195,6 +211,7 @@ class DataDir:
         floor = max((t for t in (anchor.floor, bundle.content.issued_at) if t is not None))
         return bundle.trust_store().with_changes(trusted_time=floor)
 
+    @_one_writer
     def install_bundle(self, data: bytes) -> bundlemod.TrustBundle:
         """Check a downloaded bundle (root signature, no rollback) and swap it in atomically."""
         candidate = bundlemod.open_bundle(data, self.pinned_roots())
@@ -216,6 +233,7 @@ class DataDir:
             return None
         return status_list_mod.load(self.status_list_path.read_bytes(), trust or self.trust())
 
+    @_one_writer
     def install_status_list(self, data: bytes, trust: TrustStore | None = None,
                             kind: str = "auto") -> status_list_mod.StatusList:
         """Install a signed list, atomically; never go back. `kind`: "full" (a snapshot, or a merged list as the
@@ -272,10 +290,12 @@ class DataDir:
                 "central_offset_s": self.central_offset_s() if central_offset_s is None else central_offset_s}
         write_atomic(self.clock_path, json.dumps(data, indent=1).encode())
 
+    @_one_writer
     def record_trusted_time(self, trusted: datetime, source: str, authoritative: bool = False) -> None:
         """A signed time (bundle, status list) or the central service's time (`authoritative`, from sync)."""
         self.save_clock_anchor(clockmod.trust_time(self.clock_anchor(), trusted, source, authoritative=authoritative))
 
+    @_one_writer
     def record_central_time(self, central: datetime, local: datetime) -> None:
         """The central service's clock, read during a sync (`local`: ours at that moment). Authoritative: it
         resets the record, and this boot's wall/monotonic pair is pinned to it, so a kiosk clock that is hours
@@ -299,6 +319,7 @@ class DataDir:
         return clockmod.assess(now, bundle_time, trusted_time=bundle_time, anchor=self.clock_anchor(),
                                monotonic_now=time.monotonic(), boot_id=boot_id())
 
+    @_one_writer
     def observe_clock(self, now: datetime) -> clockmod.ClockCheck:
         """Check the clock and, when it is believable, record the reading (time stays monotonic across restarts)."""
         check = self.clock_check(now)
@@ -319,6 +340,7 @@ class DataDir:
             return {}
         return state if isinstance(state, dict) else {}
 
+    @_one_writer
     def save_kiosk_state(self, **changes: Any) -> None:
         write_atomic(self.kiosk_state_path, json.dumps({**self.kiosk_state(), **changes}, indent=1).encode())
 

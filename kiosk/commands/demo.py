@@ -28,8 +28,13 @@ def run_demo_command(args: argparse.Namespace) -> int:
     _choose_platform(args.headless)
     from kiosk.demo import run_demo, summary
 
+    from kiosk.provisioning import ProvisioningError
+
     shots = Path(args.screenshots) if args.screenshots else None
-    reports = run_demo(Path(args.data_dir) if args.data_dir else None, shots, headless=args.headless)
+    try:
+        reports = run_demo(Path(args.data_dir) if args.data_dir else None, shots, headless=args.headless)
+    except ProvisioningError as exc:
+        raise UsageError(f"{exc} (run the demo without --data-dir, or on a new one)") from None
     print(summary(reports))
     if shots:
         print(f"screenshots in {shots}")
