@@ -27,6 +27,8 @@ def kiosk(tmp_path, capsys):
 
 
 def issue(kiosk, tmp_path, *extra: str, name="p.txt") -> str:
+    """Issued as of NOW (not the wall clock: the suite may reach this test minutes after NOW was taken)."""
+    extra = extra if "--now" in extra else ("--now", iso(), *extra)
     out = tmp_path / name
     code, _ = kiosk("issue", "--id", ID_A, "--name", "张三", "--status", "green", "--out", str(out), *extra)
     assert code == 0
