@@ -36,7 +36,7 @@ def provision(data: DataDir, now: datetime, out_dir: Path) -> list[Step]:
     """Provision the demo (root, bundle, issuer), a signed status list and printed codes; return the steps."""
     from kiosk.printing import PrintablePass, write_pass
 
-    issuer = provision_demo(data)
+    issuer = provision_demo(data, now)
     until = now + timedelta(days=30)
     entries = {GREEN_CARD.id_number: (Status.GREEN, until), RED_CARD.id_number: (Status.RED, until)}
     signed = status_list.build(entries, secrets.token_bytes(32), now, 1, issuer.private_key, issuer.kid)

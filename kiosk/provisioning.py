@@ -23,8 +23,8 @@ class ProvisioningError(TrustDataError):
     """A provisioning step that would overwrite or mix up a data directory's trust anchor."""
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+def _now(now: datetime | None = None) -> datetime:
+    return (now or datetime.now(timezone.utc)).replace(microsecond=0)
 
 
 def provision_root(data: DataDir, pem: bytes) -> list[bundlemod.RootKey]:
@@ -45,10 +45,10 @@ def _kids_of(pem: bytes) -> set[bytes]:
         raise ProvisioningError(f"not a PEM public key: {exc}") from None
 
 
-def provision_demo(data: DataDir) -> Issuer:
+def provision_demo(data: DataDir, now: datetime | None = None) -> Issuer:
     """A demo root (pinned), an initial bundle and the demo issuer in it; idempotent. Never touches a data dir
-    pinned to a real root (the demo root's private key must be in it)."""
-    provision_demo_root(data)
+    pinned to a real root (the demo root's private key must be in it). `now`: the bundles' issue time."""
+    provision_demo_root(data, now)
     issuer = data.demo_issuer()
     if issuer is None:
         private_key = keymod.new_signing_key()
@@ -56,11 +56,11 @@ def provision_demo(data: DataDir) -> Issuer:
         issuer = data.demo_issuer()
     trust = data.trust()
     if not trust.keys_for(issuer.kid):
-        resign_with_demo_root(data, trust.with_keys(issuer.issuer_key()))
+        resign_with_demo_root(data, trust.with_keys(issuer.issuer_key()), now)
     return issuer
 
 
-def provision_demo_root(data: DataDir) -> None:
+def provision_demo_root(data: DataDir, now: datetime | None = None) -> None:
     """A demo root (pinned, its private key kept here) and an empty initial bundle signed by it; idempotent."""
     if not data.has_root():
         private_key = keymod.new_signing_key()
@@ -71,7 +71,7 @@ def provision_demo_root(data: DataDir) -> None:
                                                                                     data.pinned_roots()}:
         raise ProvisioningError(f"{data.root} is provisioned with a real root: demo material is not added to it")
     if data.trust_bundle() is None:
-        signed = bundlemod.sign_bundle(bundlemod.BundleContent.from_trust(TrustStore(), 1, _now()), root_key)
+        signed = bundlemod.sign_bundle(bundlemod.BundleContent.from_trust(TrustStore(), 1, _now(now)), root_key)
         write_atomic(data.initial_bundle_path, signed)
         data.install_bundle(signed)
 
@@ -89,14 +89,14 @@ def ensure_demo(data: DataDir, command: str, issuer: bool = True) -> Issuer | No
     return None
 
 
-def resign_with_demo_root(data: DataDir, trust: TrustStore) -> None:
+def resign_with_demo_root(data: DataDir, trust: TrustStore, now: datetime | None = None) -> None:
     """Demo and tests: sign `trust` as the next bundle version with the demo root and install it."""
     root_key = data.demo_root_key()
     if root_key is None:
         raise TrustDataError("this kiosk holds no root key: trust changes arrive as signed bundles")
     installed = data.trust_bundle() if data.trust_path.exists() else None
     version = max(trust.version, installed.version if installed else 0) + 1
-    content = bundlemod.BundleContent.from_trust(trust, version, _now())
+    content = bundlemod.BundleContent.from_trust(trust, version, _now(now))
     data.install_bundle(bundlemod.sign_bundle(content, root_key))
 
 
