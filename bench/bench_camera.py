@@ -15,6 +15,7 @@ from pathlib import Path
 
 import cv2
 
+from bench import camera_real
 from bench.camera_decoders import decoders
 from bench.camera_corpus import corpus
 
@@ -106,14 +107,25 @@ def main(argv: list[str]) -> int:
                                                       "cv2.QRCodeDetectorAruco")
     parser.add_argument("--budget-ms", type=float, help="our per-frame time budget (default: the decoder's)")
     parser.add_argument("--no-live", action="store_true", help="skip the live-loop measurements")
+    parser.add_argument("--only", nargs="*", choices=["corpus", "real", "sequences", "live"],
+                        help="run only these parts (default: all)")
+    parser.add_argument("--sequences", type=int, default=40, help="hand-held sequences per source (default 40)")
+    parser.add_argument("--real-root", type=Path, default=camera_real.REAL_ROOT,
+                        help="the qr-real photographs (default ../shared/testdata/qr-real/zxing-blackbox)")
     args = parser.parse_args(argv)
+    parts = set(args.only or ["corpus", "real", "sequences", "live"]) - ({"live"} if args.no_live else set())
     cv2.setNumThreads(1)
-    started = time.perf_counter()
-    result = run_corpus(args.frames, args.seed, args.cache, args.decoders, args.budget_ms)
-    print(f"camera corpus: {args.frames} frames 1280x720, seed {args.seed}, cv2.setNumThreads(1), "
-          f"{time.perf_counter() - started:.0f} s")
-    print(format_table(result["table"]))
-    if not args.no_live:
+    if "corpus" in parts:
+        started = time.perf_counter()
+        result = run_corpus(args.frames, args.seed, args.cache, args.decoders, args.budget_ms)
+        print(f"camera corpus (synthetic, the set the cascade was tuned on): {args.frames} frames 1280x720, "
+              f"seed {args.seed}, cv2.setNumThreads(1), {time.perf_counter() - started:.0f} s")
+        print(format_table(result["table"]), flush=True)
+    if "real" in parts:
+        print(camera_real.real_table(args.real_root), flush=True)
+    if "sequences" in parts:
+        print(camera_real.sequence_table(args.sequences, args.seed, args.real_root), flush=True)
+    if "live" in parts:
         from bench.camera_live import run_live
         print(run_live(args.seed))
     return 0

@@ -15,7 +15,10 @@ from drivers.camera.decoder import decode_frame
 
 
 def plain_zxing(frame: np.ndarray) -> str | None:
-    for barcode in zxingcpp.read_barcodes(frame, formats=zxingcpp.BarcodeFormat.QRCode):
+    # Plain text mode, as ours, so a code holding control characters is compared by its content, not by
+    # zxing-cpp's default human-readable rewriting ("<SOH>"); everything else is zxing-cpp's default.
+    for barcode in zxingcpp.read_barcodes(frame, formats=zxingcpp.BarcodeFormat.QRCode,
+                                          text_mode=zxingcpp.TextMode.Plain):
         if barcode.valid and barcode.text:
             return barcode.text
     return None

@@ -17,32 +17,78 @@ import numpy as np
 import zxingcpp
 
 QR = zxingcpp.BarcodeFormat.QRCode
+PLAIN = zxingcpp.TextMode.Plain
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1
+
+
+# The working resolution: frames whose longer side exceeds it are read at a fitted copy first (a code close to
+# the lens fills a 4000 px photo with modules of 100 px, which the fast pass at full size misses), while the
+# region steps still crop the full-resolution frame, so a small code far away keeps every pixel it has.
+WORK_SIDE = 1280
+
+
+def fit(image: np.ndarray, side: int = WORK_SIDE) -> tuple[np.ndarray, float]:
+    """(image scaled so its longer side is at most `side`, the factor applied); unchanged when it fits."""
+    longest = max(image.shape[:2])
+    if longest <= side:
+        return image, 1.0
+    factor = side / longest
+    return cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA), factor
+
+
+def _brightest_of(frame: np.ndarray, gray: np.ndarray) -> np.ndarray:
+    """Per-pixel max over B, G, R: coloured pen and stains turn pale, black print stays black."""
+    if frame.ndim != 3:
+        return gray
+    b, g, r = cv2.split(frame)
+    return cv2.max(cv2.max(b, g), r)
 
 
 @dataclass
 class Views:
-    """The frame as the steps need it, computed lazily (most frames never need more than `gray`)."""
+    """The frame as the steps need it, computed lazily (most frames never need more than `gray`).
 
-    frame: np.ndarray
-    gray: np.ndarray
+    `frame`/`gray` are at the working resolution (whole-frame steps); `full_frame`/`full_gray` at the camera's
+    (region steps crop them). For a frame that fits the working resolution they are the same arrays."""
+
+    full_frame: np.ndarray
+    full_gray: np.ndarray
+    scale: float = 1.0
+    _work_gray: np.ndarray | None = None
+    _work_frame: np.ndarray | None = None
     _brightest: np.ndarray | None = None
+    _full_brightest: np.ndarray | None = None
+
+    @property
+    def frame(self) -> np.ndarray:
+        if self._work_frame is None:
+            self._work_frame = self.full_frame if self.scale == 1.0 else fit(self.full_frame)[0]
+        return self._work_frame
+
+    @property
+    def gray(self) -> np.ndarray:
+        if self._work_gray is None:
+            self._work_gray = self.full_gray if self.scale == 1.0 else fit(self.full_gray)[0]
+        return self._work_gray
 
     @property
     def brightest(self) -> np.ndarray:
-        """Per-pixel max over B, G, R: coloured pen and stains turn pale, black print stays black."""
         if self._brightest is None:
-            if self.frame.ndim == 3:
-                b, g, r = cv2.split(self.frame)
-                self._brightest = cv2.max(cv2.max(b, g), r)
-            else:
-                self._brightest = self.gray
+            self._brightest = _brightest_of(self.frame, self.gray)
         return self._brightest
+
+    @property
+    def full_brightest(self) -> np.ndarray:
+        if self._full_brightest is None:
+            self._full_brightest = (self.brightest if self.scale == 1.0
+                                    else _brightest_of(self.full_frame, self.full_gray))
+        return self._full_brightest
 
 
 def read(image: np.ndarray, **options) -> tuple[str | None, list[Box]]:
     """zxing-cpp (QR only): the first valid text, and the boxes of all codes seen (decoded or not)."""
     options.setdefault("try_invert", False)
+    options.setdefault("text_mode", PLAIN)  # the code's exact text: control characters are not rewritten as "<SOH>"
     text, seen = None, []
     for barcode in zxingcpp.read_barcodes(image, formats=QR, return_errors=True, **options):
         if barcode.valid and barcode.text and text is None:
@@ -71,6 +117,12 @@ def _crop(image: np.ndarray, box: Box) -> np.ndarray:
     return np.ascontiguousarray(image[y0:y1, x0:x1])
 
 
+def _scaled_boxes(boxes: list[Box], factor: float) -> list[Box]:
+    if factor == 1.0:
+        return boxes
+    return [tuple(int(round(c / factor)) for c in box) for box in boxes]  # type: ignore[misc]
+
+
 def _sharpen(gray: np.ndarray) -> np.ndarray:
     return cv2.addWeighted(gray, 2.0, cv2.GaussianBlur(gray, (0, 0), 2), -1.0, 0)
 
@@ -84,24 +136,25 @@ def _double(image: np.ndarray) -> np.ndarray:
 
 
 GLOBAL, FIXED = zxingcpp.Binarizer.GlobalHistogram, zxingcpp.Binarizer.FixedThreshold
+LOCAL = zxingcpp.Binarizer.LocalAverage
 
 # Each step: (name, needs a region?, fn(views, box) -> text or None). Order = greedy by codes recovered per ms
 # on the frames the fast pass missed (corpus seeds 1 and 2, 700 frames); see docs/camera.md.
 Step = tuple[str, bool, Callable[[Views, Box | None], str | None]]
 STEPS: tuple[Step, ...] = (
     ("frame/half-global-histogram", False, lambda v, b: read(_half(v.gray), binarizer=GLOBAL)[0]),
-    ("region/global-histogram", True, lambda v, b: read(_crop(v.gray, b), binarizer=GLOBAL)[0]),
-    ("region/half-brightest", True, lambda v, b: read(_half(_crop(v.brightest, b)))[0]),
-    ("region/upscale2", True, lambda v, b: read(_double(_crop(v.gray, b)), try_downscale=False)[0]),
+    ("region/global-histogram", True, lambda v, b: read(_crop(v.full_gray, b), binarizer=GLOBAL)[0]),
+    ("region/half-brightest", True, lambda v, b: read(_half(_crop(v.full_brightest, b)))[0]),
+    ("region/upscale2", True, lambda v, b: read(_double(_crop(v.full_gray, b)), try_downscale=False)[0]),
     ("frame/half-median3", False, lambda v, b: read(_half(cv2.medianBlur(v.gray, 3)))[0]),
     ("frame/half-brightest", False, lambda v, b: read(_half(v.brightest))[0]),
     ("region/upscale2-global-histogram", True,
-     lambda v, b: read(_double(_crop(v.gray, b)), binarizer=GLOBAL, try_downscale=False)[0]),
+     lambda v, b: read(_double(_crop(v.full_gray, b)), binarizer=GLOBAL, try_downscale=False)[0]),
     ("frame/median3", False, lambda v, b: read(cv2.medianBlur(v.gray, 3), try_downscale=False)[0]),
-    ("region/fixed-threshold", True, lambda v, b: read(_crop(v.gray, b), binarizer=FIXED)[0]),
+    ("region/fixed-threshold", True, lambda v, b: read(_crop(v.full_gray, b), binarizer=FIXED)[0]),
     ("frame/blur3-global-histogram", False,
      lambda v, b: read(cv2.GaussianBlur(v.gray, (3, 3), 0), binarizer=GLOBAL)[0]),
-    ("region/sharpen", True, lambda v, b: read(_sharpen(_crop(v.gray, b)))[0]),
+    ("region/sharpen", True, lambda v, b: read(_sharpen(_crop(v.full_gray, b)))[0]),
 )
 
 
@@ -119,13 +172,14 @@ def run(frame: np.ndarray, gray: np.ndarray, *, hint: Box | None = None, budget_
     The budget is CPU time of the calling thread (time.thread_time), so results do not depend on how busy
     the machine is; the capture decodes the newest frame, so a slow frame only delays, never queues.
     """
-    start = time.thread_time()
-    text, seen = read(gray, try_downscale=False)
-    fresh = region(seen, gray.shape)
+    work, factor = fit(gray)
+    start = time.thread_time()  # fitting is a fixed cost of large frames, not a recovery: not on the budget
+    text, seen = read(work, try_downscale=False)
+    fresh = region(_scaled_boxes(seen, factor), gray.shape)
     if text is not None:
         return Outcome(text, "first", fresh)
     box = fresh or hint
-    views = Views(frame, gray)
+    views = Views(frame, gray, factor, work)
     for name, needs_region, step in steps:
         if (time.thread_time() - start) * 1000 > budget_ms:
             break

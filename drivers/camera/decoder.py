@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from drivers.camera import cascade
+from drivers.camera.fusion import RegionHistory
 
 DEFAULT_BUDGET_MS = 15.0
 
@@ -97,6 +98,7 @@ class FrameDecoder:
         self._idle_count = 0
         self.idle_full_every = idle_full_every
         self.last_step: str | None = None
+        self._history = RegionHistory()
 
     @property
     def idle(self) -> bool:
@@ -116,10 +118,29 @@ class FrameDecoder:
             return None
         outcome = cascade.run(colour, gray, hint=self._region, budget_ms=self.budget_ms, steps=steps)
         self.last_step = outcome.step
-        if outcome.region is not None:
-            self._region, self._age = outcome.region, 0
-        else:
-            self._age += 1
-            if self._age > self.keep_frames:
-                self._region = None
-        return outcome.text
+        self._follow(outcome.region)
+        if outcome.text is not None or self._region is None:
+            if self._region is None:
+                self._history.clear()
+            return outcome.text
+        return self._read_fused(gray)
+
+    def _follow(self, seen: cascade.Box | None) -> None:
+        """Keep the code's region for `keep_frames` frames after it was last seen."""
+        if seen is not None:
+            self._region, self._age = seen, 0
+            return
+        self._age += 1
+        if self._age > self.keep_frames:
+            self._region = None
+
+    def _read_fused(self, gray: np.ndarray) -> str | None:
+        """This frame failed while a code is in view: read the region fused over the last frames."""
+        self._history.add(gray, self._region)
+        for name, fused in zip(("fusion/median3", "fusion/min3"), self._history.fused()):
+            for binarizer in (cascade.LOCAL, cascade.GLOBAL):
+                text = cascade.read(fused, binarizer=binarizer)[0]
+                if text is not None:
+                    self.last_step = name
+                    return text
+        return None

@@ -62,7 +62,7 @@ def load_trust(args: argparse.Namespace) -> TrustStore:
     """The trust store named by --trust, else the data directory's."""
     trust_arg = getattr(args, "trust", None)
     if trust_arg:
-        return load_trust_file(Path(trust_arg))
+        return _with_installed_reference(load_trust_file(Path(trust_arg)), args)
     try:
         return data_dir(args).trust()
     except RootNotProvisioned as exc:  # nothing provisioned: nothing is trusted (never a silent demo root)
@@ -70,6 +70,21 @@ def load_trust(args: argparse.Namespace) -> TrustStore:
         return TrustStore()
     except (ValueError, TrustDataError) as exc:
         raise UsageError(f"the data directory's trust store is unreadable: {exc}") from None
+
+
+def _with_installed_reference(trust: TrustStore, args: argparse.Namespace) -> TrustStore:
+    """A one-off --trust file names keys; the EU DCC schemas and value sets still come from the data
+    directory's installed bundle when there is one (read only: nothing is created)."""
+    if trust.dcc_reference:
+        return trust
+    directory = data_dir(args)
+    if not directory.trust_path.exists():
+        return trust
+    try:
+        installed = directory.trust()
+    except (ValueError, TrustDataError, OSError):
+        return trust
+    return trust.with_changes(dcc_reference=installed.dcc_reference) if installed.dcc_reference else trust
 
 
 def print_json(obj: Any) -> None:

@@ -89,13 +89,19 @@ def key_row(key: IssuerKey) -> dict:
 def run_list(args: argparse.Namespace) -> int:
     trust = _current(args)
     rows = [key_row(k) for k in trust.keys]
+    reference = trust.dcc_reference
+    schemas = sorted(reference.schemas) if reference else []
+    value_sets = sorted(reference.value_sets) if reference else []
     if args.json:
         print_json({"version": trust.version, "keys": rows, "revoked_kids": len(trust.revoked_kids),
-                    "revoked_pass_ids": len(trust.revoked_pass_ids), "revoked_rids": len(trust.revoked_rids)})
+                    "revoked_pass_ids": len(trust.revoked_pass_ids), "revoked_rids": len(trust.revoked_rids),
+                    "dcc_schemas": schemas, "dcc_value_sets": value_sets})
         return 0
     for row in rows:
         until = f" until {row['not_after'][:10]}" if row["not_after"] else ""
         print(f"{row['kid']:<44} {','.join(row['uses']) or 'any':<16} {row['issuer'] or '-'}{until}")
     print(f"{len(rows)} key(s); revoked: {len(trust.revoked_kids)} key(s), {len(trust.revoked_pass_ids)} pass id(s), "
           f"{len(trust.revoked_rids)} SHC rid(s)")
+    print(f"EU DCC schemas: {', '.join(schemas) or 'none (HC1 payloads are not schema-checked)'}; "
+          f"value sets: {', '.join(value_sets) or 'none'}")
     return 0

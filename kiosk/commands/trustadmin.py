@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -42,6 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--revoke-kid", action="append", default=[], metavar="HEX")
     p.add_argument("--revoke-pass", action="append", default=[], metavar="PASS_ID")
     p.add_argument("--policy", help="a JSON file of policy settings (see kiosk.core.outcome.policy)")
+    p.add_argument("--dcc-reference", action="append", default=[], metavar="FILE",
+                   help="an official EU DCC schema or value set file to carry (bundle field 12); repeatable")
     p.add_argument("--refresh-hours", type=float, default=24)
     p.add_argument("--lifetime-days", type=float, default=30)
     p.add_argument("--grace-hours", type=float)
@@ -126,7 +129,7 @@ def run_sign(args: argparse.Namespace) -> int:
     content = bundlemod.BundleContent(
         version, now, keys, revoked, base.revoked_pass_ids | frozenset(args.revoke_pass), policy,
         now + timedelta(hours=args.refresh_hours), now + timedelta(days=args.lifetime_days), grace,
-        base.revoked_rids)
+        base.revoked_rids, dcc_reference=_carried_reference(base.dcc_reference, _dcc_reference(args.dcc_reference)))
     Path(args.out).write_bytes(bundlemod.sign_bundle(content, root_key))
     carried = f" (carried from {args.previous} v{previous.version})" if previous else ""
     print(f"trust bundle v{version}: {len(content.keys)} keys, {len(revoked)} revoked keys, "
@@ -199,6 +202,34 @@ def _show_roots(args: argparse.Namespace) -> tuple[list, str]:
         raise UsageError(str(exc)) from None
 
 
+def _dcc_reference(paths: list[str]):
+    """The EU DCC schemas and value sets named on the command line, each checked as `kiosk trust import` does."""
+    from kiosk.core.trust.dcc_reference import ReferenceDataError, is_schema_document, schema_document, \
+        value_set_document, DccReference
+
+    reference = None
+    for name in paths:
+        try:
+            doc = json.loads(Path(name).read_text(encoding="utf-8"))
+            if is_schema_document(doc):
+                version, schema = schema_document(doc)
+                part = DccReference(schemas={version: schema})
+            else:
+                set_id, codes = value_set_document(doc)
+                part = DccReference(value_sets={set_id: codes})
+        except (OSError, ValueError, ReferenceDataError) as exc:
+            raise UsageError(f"--dcc-reference {name}: {exc}") from None
+        reference = part if reference is None else reference.merged(part)
+    return reference
+
+
+def _carried_reference(previous, given):
+    """--dcc-reference files add to (and replace entries of) what the previous bundle carried."""
+    if previous is None or given is None:
+        return given or previous
+    return previous.merged(given)
+
+
 def run_install(args: argparse.Namespace) -> int:
     try:
         installed = data_dir(args).install_bundle(Path(args.file).read_bytes())
@@ -206,6 +237,9 @@ def run_install(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read {args.file}: {exc.strerror}") from None
     except VerificationError as exc:
         print(f"refused: {exc.reason} {exc.detail}")
+        return 1
+    except TrustDataError as exc:  # no root pinned, or an unreadable one: the message names the fix
+        print(f"kiosk bundle install: {exc}", file=sys.stderr)
         return 1
     print(f"installed trust bundle v{installed.version}")
     return 0

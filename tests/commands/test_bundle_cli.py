@@ -27,10 +27,9 @@ def kiosk(tmp_path, capsys):
 
 
 def issue(kiosk, tmp_path, *extra: str, name="p.txt") -> str:
-    """Issued as of NOW (not the wall clock: the suite may reach this test minutes after NOW was taken)."""
-    extra = extra if "--now" in extra else ("--now", iso(), *extra)
     out = tmp_path / name
-    code, _ = kiosk("issue", "--id", ID_A, "--name", "张三", "--status", "green", "--out", str(out), *extra)
+    at = () if "--now" in extra else ("--now", iso())  # issued at NOW, the time the cases are judged against
+    code, _ = kiosk("issue", "--id", ID_A, "--name", "张三", "--status", "green", "--out", str(out), *at, *extra)
     assert code == 0
     return out.read_text().strip() if out.suffix == ".txt" else ""
 
@@ -182,3 +181,26 @@ def test_crafted_codes_through_the_command(kiosk, tmp_path):
     for name, (text, expected, reason) in cases.items():
         result = verdict(kiosk, text, "--now", iso(timedelta(minutes=1)))
         assert (result["verdict"], result["reason"]) == (expected, reason), name
+
+
+def test_the_central_signs_dcc_reference_data_into_the_bundle_the_kiosk_installs(kiosk, tmp_path):
+    from tests.dcc_reference_data import SKIP_REASON, schema_root
+
+    schemas = schema_root()
+    if not schemas.is_dir():
+        pytest.skip(SKIP_REASON)
+    root = tmp_path / "root.pem"
+    data = tmp_path / "data"
+    data.mkdir()
+    assert kiosk("bundle", "new-key", "--out", str(root), "--pub", str(data / "pinned-roots.pem"))[0] == 0
+    files = [schemas / "1.3.3" / "DCC.combined-schema.json", schemas / "valuesets" / "test-type.json"]
+    code, _ = kiosk("bundle", "sign", "--root-key", str(root), "--version", "7", "--out", str(tmp_path / "b.ktb"),
+                    *[a for f in files for a in ("--dcc-reference", str(f))])
+    assert code == 0
+    assert kiosk("bundle", "install", str(tmp_path / "b.ktb"))[0] == 0
+    code, out = kiosk("trust", "list", "--json")
+    listed = json.loads(out)
+    assert listed["dcc_schemas"] == ["1.3.3"] and listed["dcc_value_sets"] == ["covid-19-lab-test-type"]
+    code, out = kiosk("bundle", "sign", "--root-key", str(root), "--version", "8", "--out", str(tmp_path / "c.ktb"),
+                      "--dcc-reference", str(root))
+    assert code == 2

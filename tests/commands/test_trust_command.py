@@ -97,3 +97,30 @@ def test_trust_import_signed_list_after_pinning_its_signer(tmp_path, capsys, sig
     assert code == 0 and "signed DSC list: 1 key(s)" in out
     assert run(capsys, "--data-dir", str(data), "verify", "--now", NOW, hc1_text(signer))[0] == 0
     assert run(capsys, "--data-dir", str(data), "verify", "--now", NOW, hc1_text(publisher))[0] == 1
+
+
+def test_dcc_schemas_and_value_sets_are_imported_as_trust_data(tmp_path, capsys, signer):
+    """The administrator imports the official files; the bundle carries them; HC1 passes are schema-checked."""
+    from tests.dcc_reference_data import SKIP_REASON, schema_root
+
+    root = schema_root()
+    if not root.is_dir():
+        pytest.skip(SKIP_REASON)
+    data = tmp_path / "data"
+    files = [str(root / "1.3.0" / "DCC.combined-schema.json"), str(root / "valuesets" / "test-result.json")]
+    cert = tmp_path / "dsc.pem"
+    cert.write_bytes(signer.certificate.public_bytes(Encoding.PEM))
+    code, out, err = run(capsys, "--data-dir", str(data), "trust", "import", "--now", NOW, str(cert), *files)
+    assert code == 0, err
+    assert "EU DCC schema 1.3.0" in out and "EU DCC value set covid-19-lab-result" in out
+    code, out, _ = run(capsys, "--data-dir", str(data), "trust", "list", "--json")
+    listed = json.loads(out)
+    assert listed["dcc_schemas"] == ["1.3.0"] and listed["dcc_value_sets"] == ["covid-19-lab-result"]
+    code, out, _ = run(capsys, "--data-dir", str(data), "verify", "--json", "--now", NOW, hc1_text(signer))
+    doc = json.loads(out)
+    assert doc["verdict"] == "VALID" and "DCC_SCHEMA_UNCHECKED" not in doc["flags"]
+    bad = tmp_path / "not-a-schema.json"
+    bad.write_text(json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema",
+                               "$id": "https://id.uvci.eu/DCC.combined-schema.json", "$comment": "no version"}))
+    code, _, err = run(capsys, "--data-dir", str(data), "trust", "import", "--now", NOW, str(bad))
+    assert code == 2 and "does not state its version" in err

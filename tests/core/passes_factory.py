@@ -134,3 +134,14 @@ def shc_jws(private_key: Any, public: dict, payload: dict, header: dict | None =
 
 def shc_text(private_key: Any, public: dict, payload: dict, header: dict | None = None) -> str:
     return shc_chunks.jws_to_qr_text(shc_jws(private_key, public, payload, header))
+
+
+def permissive_reference(version: str = "1.3.0"):
+    """A DCC reference made here (not the official schema): an object with ver, nam and dob, for tests whose
+    subject is not the payload rules but that need a schema-checked pass (no DCC_SCHEMA_UNCHECKED flag)."""
+    from kiosk.core.trust.dcc_reference import DccReference
+
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+              "$id": "https://id.uvci.eu/DCC.combined-schema.json", "$comment": f"Schema version {version}",
+              "type": "object", "required": ["ver", "nam", "dob"]}
+    return DccReference(schemas={version: schema})

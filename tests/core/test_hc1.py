@@ -5,6 +5,7 @@ import hashlib
 import zlib
 from datetime import timedelta
 
+import cbor2
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -144,9 +145,9 @@ def test_claims_and_payload_are_checked_after_the_signature(es_signer):
     trust = trust_of(es_signer)
     no_hcert = hc1_text(es_signer, claims={1: "AT", 6: int(T0.timestamp()), 4: int(NOW.timestamp()) + 9})
     assert verify_text(no_hcert, trust, NOW).reason is Reason.CLAIMS_INVALID
-    float_iat = hc1_text(es_signer, claims={6: T0.timestamp() + 0.5, 4: int(NOW.timestamp()) + 9,
-                                            -260: {1: dcc_payload()}})
-    assert verify_text(float_iat, trust, NOW).reason is Reason.CLAIMS_INVALID
+    tagged_iat = hc1_text(es_signer, claims={6: cbor2.CBORTag(1, int(T0.timestamp())), 4: int(NOW.timestamp()) + 9,
+                                             -260: {1: dcc_payload()}})
+    assert verify_text(tagged_iat, trust, NOW).reason is Reason.CLAIMS_INVALID  # RFC 8392 §2: never tagged
     two = dcc_payload()
     two["t"] = dcc_payload("t")["t"]
     assert verify_text(hc1_text(es_signer, two), trust, NOW).reason is Reason.PAYLOAD_INVALID

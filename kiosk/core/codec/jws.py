@@ -33,6 +33,34 @@ class CompactJws:
     signing_input: bytes
 
 
+class DuplicateKey(ValueError):
+    """A JSON object that names one member twice (RFC 7515 §5.2: such a header must be rejected)."""
+
+
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json.loads object_pairs_hook: refuse duplicate member names instead of keeping the last one."""
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        raise DuplicateKey(next(k for k, _ in pairs if k in seen or seen.add(k))[:40])  # type: ignore[func-returns-value]
+    return out
+
+
+class JsonReader:
+    """json.loads with unique member names that also collects every `reference` text on the way (one pass
+    over a SMART Health Card's FHIR bundle instead of two)."""
+
+    def __init__(self) -> None:
+        self.references: list[str] = []
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = unique_keys(pairs)
+        reference = out.get("reference")
+        if type(reference) is str:
+            self.references.append(reference)
+        return out
+
+
 def b64url_decode(text: str) -> bytes:
     if not _B64URL.match(text) or len(text) % 4 == 1:
         raise ValueError("not base64url")
@@ -52,7 +80,7 @@ def parse_compact(text: str) -> CompactJws:
     if len(parts[0]) > MAX_HEADER_CHARS:
         raise VerificationError(Verdict.INVALID, Reason.JWS_INVALID, "header too large")
     try:
-        header = json.loads(b64url_decode(parts[0]))
+        header = json.loads(b64url_decode(parts[0]), object_pairs_hook=unique_keys)
         payload = b64url_decode(parts[1])
         signature = b64url_decode(parts[2])
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:

@@ -104,6 +104,9 @@ class Reason(enum.StrEnum):
     CHUNK_INVALID = "CHUNK_INVALID"  # a shc:/C/N/ part that does not fit the parts already scanned
     CHUNKS_INCOMPLETE = "CHUNKS_INCOMPLETE"  # a multi-part card still waiting for its other parts
     TRUST_LIST_INVALID = "TRUST_LIST_INVALID"  # an imported DSC list / directory whose signature fails
+    DCC_SCHEMA_INVALID = "DCC_SCHEMA_INVALID"  # the DCC payload breaks the official JSON schema of its ver
+    DCC_SCHEMA_UNKNOWN = "DCC_SCHEMA_UNKNOWN"  # no installed schema can judge the payload's ver
+    FHIR_BUNDLE_INVALID = "FHIR_BUNDLE_INVALID"  # an SHC whose FHIR bundle breaks the SMART Health Cards rules
     # -- the kiosk's own storage
     LOG_UNAVAILABLE = "LOG_UNAVAILABLE"  # the check could not be written to the event log
     # -- anything else

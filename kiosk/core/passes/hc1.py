@@ -10,6 +10,7 @@ test suite's flags one by one; `verify` chains them.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -20,7 +21,10 @@ import cbor2
 from kiosk.core.codec import cose
 from kiosk.core.trust import dsc
 from kiosk.core.codec.envelope import base45_bytes, inflate, strip_prefix
-from kiosk.core.passes.hcert import PASS_TYPE_NAMES, HealthCertificate, parse_hcert
+from kiosk.core.passes import dcc_schema
+from kiosk.core.passes.hcert import PASS_TYPE_NAMES, HealthCertificate, describe, parse_hcert
+from kiosk.core.identity.display_text import neutral_text
+from kiosk.core.trust.dcc_reference import DccReference
 from kiosk.core.identity.idnumber import mask_name
 from kiosk.core.trust.keys import IssuerKey
 from kiosk.core.outcome.result import HolderView, VerificationResult
@@ -34,14 +38,15 @@ ALLOWED_ALGS = frozenset({cose.ALG_ES256, cose.ALG_PS256})
 CLAIM_ISS, CLAIM_EXP, CLAIM_IAT, CLAIM_HCERT = 1, 4, 6, -260
 HCERT_V1 = 1
 CLOCK_SKEW = timedelta(minutes=5)  # tolerated for "issued in the future" only; never for expiry
-_MAX_SECONDS = 2 ** 40
+_MAX_SECONDS = 253402300799  # 9999-12-31T23:59:59Z, the last second a datetime holds
+MAX_ISSUER = 256
 
 
 @dataclass(frozen=True)
 class HcertClaims:
     issuer: str
-    issued_at: datetime
-    expires_at: datetime
+    issued_at: datetime | None  # RFC 8392: iat and exp are optional claims
+    expires_at: datetime | None
     certificate: HealthCertificate
 
 
@@ -85,23 +90,28 @@ def check_signature(sign1: cose.Sign1, trust: TrustStore) -> IssuerKey:
     return check_cose_signature(sign1, trust, ALLOWED_ALGS, key_filter=dsc.is_hc1_key)
 
 
-def decode_claims(payload: bytes) -> HcertClaims:
-    """The CWT claims and the DCC inside. Call only once the signature holds."""
+def decode_claims(payload: bytes, reference: DccReference | None = None) -> HcertClaims:
+    """The CWT claims (RFC 8392) and the DCC inside. Call only once the signature holds.
+
+    iss is an optional StringOrURI (the DCC asks issuers for a country code; a verifier does not refuse other
+    text), iat and exp optional NumericDates, integer or floating point (RFC 8392 §2), never tagged;
+    duplicate map keys are refused (RFC 8949 §5.6: not valid CBOR for a verifier that must be unambiguous).
+    """
     try:
-        claims = cbor2.loads(payload)
+        claims = cbor2.loads(payload, semantic_decoders=dcc_schema.SEMANTIC_DECODERS, allow_duplicate_keys=False)
     except Exception as exc:  # noqa: BLE001 - cbor2 raises many types on hostile input
         raise VerificationError(Verdict.INVALID, Reason.CBOR_INVALID, type(exc).__name__) from None
     if not isinstance(claims, Mapping):
         raise VerificationError(Verdict.INVALID, Reason.CLAIMS_INVALID, "the CWT is not a map")
     issuer = claims.get(CLAIM_ISS, "")
-    if not isinstance(issuer, str) or len(issuer) > 16:
-        raise VerificationError(Verdict.INVALID, Reason.CLAIMS_INVALID, "iss must be a country code")
+    if not isinstance(issuer, str) or len(issuer) > MAX_ISSUER:
+        raise VerificationError(Verdict.INVALID, Reason.CLAIMS_INVALID, "iss must be text (StringOrURI)")
     hcert = claims.get(CLAIM_HCERT)
     if not isinstance(hcert, Mapping) or HCERT_V1 not in hcert:
         raise VerificationError(Verdict.INVALID, Reason.CLAIMS_INVALID, "no hcert (-260 -> 1) claim")
-    return HcertClaims(issuer=issuer, issued_at=_time_claim(claims, CLAIM_IAT, "iat"),
+    return HcertClaims(issuer=neutral_text(issuer, MAX_ISSUER), issued_at=_time_claim(claims, CLAIM_IAT, "iat"),
                        expires_at=_time_claim(claims, CLAIM_EXP, "exp"),
-                       certificate=parse_hcert(hcert[HCERT_V1]))
+                       certificate=parse_hcert(hcert[HCERT_V1], reference))
 
 
 def check_key_usage(key: IssuerKey, certificate: HealthCertificate) -> None:
@@ -111,17 +121,24 @@ def check_key_usage(key: IssuerKey, certificate: HealthCertificate) -> None:
 
 
 def check_time(claims: HcertClaims, key: IssuerKey, now: datetime) -> None:
-    """iat <= now <= exp; the signer certificate valid at iat and still valid at exp."""
-    if claims.issued_at > now + CLOCK_SKEW:
-        raise VerificationError(Verdict.NOT_YET_VALID, Reason.ISSUED_IN_FUTURE, _iso(claims.issued_at))
-    if now > claims.expires_at:
-        raise VerificationError(Verdict.EXPIRED, Reason.PASS_EXPIRED, _iso(claims.expires_at))
-    if (key.not_before and claims.issued_at < key.not_before) or \
-            (key.not_after and claims.issued_at > key.not_after):
-        raise VerificationError(Verdict.INVALID, Reason.SIGNER_NOT_VALID_AT_ISSUE, _iso(claims.issued_at))
-    if key.not_after and claims.expires_at > key.not_after:
+    """iat <= now <= exp; the signer certificate valid at iat and still valid at exp.
+
+    A missing iat skips the checks that need it; a missing exp makes the signer certificate's notAfter the
+    pass's end (the DCC's exp may never exceed it), so no pass outlives its signer.
+    """
+    issued, expires = claims.issued_at, claims.expires_at
+    if issued is not None and issued > now + CLOCK_SKEW:
+        raise VerificationError(Verdict.NOT_YET_VALID, Reason.ISSUED_IN_FUTURE, _iso(issued))
+    if expires is not None and now > expires:
+        raise VerificationError(Verdict.EXPIRED, Reason.PASS_EXPIRED, _iso(expires))
+    if issued is not None and ((key.not_before and issued < key.not_before) or
+                               (key.not_after and issued > key.not_after)):
+        raise VerificationError(Verdict.INVALID, Reason.SIGNER_NOT_VALID_AT_ISSUE, _iso(issued))
+    if key.not_after and expires is not None and expires > key.not_after:
         raise VerificationError(Verdict.INVALID, Reason.KEY_EXPIRED,
-                                f"pass valid until {_iso(claims.expires_at)}, signer until {_iso(key.not_after)}")
+                                f"pass valid until {_iso(expires)}, signer until {_iso(key.not_after)}")
+    if key.not_after and expires is None and now > key.not_after:
+        raise VerificationError(Verdict.EXPIRED, Reason.KEY_EXPIRED, f"no exp; signer ended {_iso(key.not_after)}")
 
 
 def revocation_keys(certificate_id: str, country: str = "", signature: bytes = b"",
@@ -144,26 +161,35 @@ def verify(text: str, trust: TrustStore, now: datetime) -> VerificationResult:
     """1 envelope, 2 signature and signer, 3 claims and payload, 4 key usage, 5 time, 6 revocation."""
     sign1 = open_envelope(text)
     key = check_signature(sign1, trust)
-    claims = decode_claims(sign1.payload)
+    reference = trust.dcc_reference
+    claims = decode_claims(sign1.payload, reference)
     check_key_usage(key, claims.certificate)
     check_time(claims, key, now)
     cert = claims.certificate
-    forms = revocation_keys(cert.certificate_id, cert.country, sign1.signature, sign1.alg)
-    if any(form in trust.revoked_pass_ids for form in forms):
-        raise VerificationError(Verdict.REVOKED, Reason.PASS_REVOKED, "certificate id is revoked")
+    for certificate_id in cert.certificate_ids if trust.revoked_pass_ids else ():
+        forms = revocation_keys(certificate_id, cert.country, sign1.signature, sign1.alg)
+        if any(form in trust.revoked_pass_ids for form in forms):
+            raise VerificationError(Verdict.REVOKED, Reason.PASS_REVOKED, "certificate id is revoked")
+    described = describe(cert, reference)
     return VerificationResult(
         verdict=Verdict.VALID, reason=Reason.OK, format=FORMAT, pass_type=PASS_TYPE_NAMES[cert.pass_type],
+        detail=described.summary, status=described.status, flags=described.flags,
         pass_id=cert.certificate_id, kid=key.kid.hex(), issuer=claims.issuer or key.issuer,
-        valid_from=claims.issued_at, valid_until=claims.expires_at,
+        valid_from=claims.issued_at, valid_until=claims.expires_at or key.not_after,
         holder=HolderView(masked_name=mask_name(cert.display_name), name=cert.display_name,
                           birth_date=cert.birth_date),
         trust_version=trust.version, subject_digest=hashlib.sha256(cert.certificate_id.encode()).digest())
 
 
-def _time_claim(claims: Mapping[Any, Any], label: int, name: str) -> datetime:
+def _time_claim(claims: Mapping[Any, Any], label: int, name: str) -> datetime | None:
+    """A NumericDate (RFC 8392 §2: integer or floating-point seconds, untagged) in the datetime range."""
     value = claims.get(label)
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < _MAX_SECONDS:
-        raise VerificationError(Verdict.INVALID, Reason.CLAIMS_INVALID, f"{name} must be integer seconds")
+    if value is None and label not in claims:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            (isinstance(value, float) and not math.isfinite(value)) or not 0 <= value <= _MAX_SECONDS:
+        raise VerificationError(Verdict.INVALID, Reason.CLAIMS_INVALID,
+                                f"{name} must be a NumericDate (seconds since 1970, before year 10000)")
     return datetime.fromtimestamp(value, timezone.utc)
 
 

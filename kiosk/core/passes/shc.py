@@ -10,14 +10,16 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import zlib
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from kiosk.core.trust import jwk, shc_revocation
+from kiosk.core.trust import jwk, shc_revocation, signature
 from kiosk.core.codec import jws
-from kiosk.core.passes import shc_chunks
+from kiosk.core.identity.display_text import neutral_text
+from kiosk.core.passes import fhir_bundle, shc_chunks
 from kiosk.core.codec.envelope import inflate
 from kiosk.core.identity.idnumber import mask_name
 from kiosk.core.trust.keys import IssuerKey
@@ -28,7 +30,9 @@ from kiosk.core.outcome.verdicts import Reason, Verdict, VerificationError
 FORMAT = "SHC"
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_TEXT = 200
-_MAX_SECONDS = 2.0 ** 40
+_MAX_SECONDS = 253402300799  # 9999-12-31T23:59:59Z: the last second a datetime holds (no overflow)
+ALLOWED_ALGS = frozenset({"ES256"})
+_REFERENCE = re.compile(r'"reference":"((?:[^"\\]|\\.)*)"')
 
 
 def detect(text: str) -> bool:
@@ -44,56 +48,55 @@ def jws_from_qr_text(text: str) -> str:
 
 
 def check_signature(token: jws.CompactJws, trust: TrustStore) -> IssuerKey:
-    header = token.header
-    if header.get("alg") != "ES256":
-        raise VerificationError(Verdict.INVALID, Reason.ALGORITHM_NOT_ALLOWED, f"alg {header.get('alg')!r}")
-    kid_text = header.get("kid")
-    if not isinstance(kid_text, str):
-        raise VerificationError(Verdict.UNTRUSTED_ISSUER, Reason.KID_MISSING)
-    try:
-        kid = jws.b64url_decode(kid_text)
-    except ValueError:
-        raise VerificationError(Verdict.INVALID, Reason.JWS_INVALID, "kid is not base64url") from None
-    candidates = [k for k in trust.keys_for(kid) if jwk.is_shc_key(k)]
-    if not candidates:
-        if kid in trust.revoked_kids:
-            raise VerificationError(Verdict.REVOKED, Reason.KEY_REVOKED, f"kid {kid_text}")
-        raise VerificationError(Verdict.UNTRUSTED_ISSUER, Reason.KEY_UNKNOWN, f"kid {kid_text}")
-    for key in candidates:
-        if jws.verify_es256(token, key.public_key):
-            if key.kid in trust.revoked_kids:
-                raise VerificationError(Verdict.REVOKED, Reason.KEY_REVOKED, f"kid {kid_text}")
-            return key
-    raise VerificationError(Verdict.INVALID, Reason.SIGNATURE_INVALID, f"kid {kid_text}")
+    """The shared signature step (kiosk.core.trust.signature) with SHC's rules: ES256 only, SHC keys only."""
+    return signature.check_signature(signature.jws_envelope(token), trust, ALLOWED_ALGS, key_filter=jwk.is_shc_key)
 
 
-def decode_payload(token: jws.CompactJws) -> Mapping[str, Any]:
+def decode_payload(token: jws.CompactJws, reader: jws.JsonReader | None = None) -> Mapping[str, Any]:
     """Inflate (raw DEFLATE, bounded) and parse the signed payload. Call only once the signature holds."""
     if token.header.get("zip") != "DEF":
         raise VerificationError(Verdict.INVALID, Reason.JWS_INVALID, "an SHC payload is DEFLATE-compressed")
     raw = inflate(token.payload, wbits=-zlib.MAX_WBITS)
     try:
-        payload = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise VerificationError(Verdict.INVALID, Reason.PAYLOAD_INVALID, f"not JSON: {exc}") from None
+        payload = _unique_json(raw, reader)
+    except jws.DuplicateKey as exc:
+        raise VerificationError(Verdict.INVALID, Reason.PAYLOAD_INVALID, f"duplicate JSON key {exc}") from None
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise VerificationError(Verdict.INVALID, Reason.PAYLOAD_INVALID, f"not JSON: {exc}"[:200]) from None
     if not isinstance(payload, Mapping) or not isinstance(payload.get("iss"), str) or \
             not isinstance(payload.get("vc"), Mapping):
         raise VerificationError(Verdict.INVALID, Reason.CLAIMS_INVALID, "payload needs iss and vc")
     return payload
 
 
+def _unique_json(raw: bytes, reader: jws.JsonReader | None) -> Any:
+    """JSON with unique member names. The spec's payload is minified JSON: when re-serialising the parsed
+    value gives back exactly the input, no member was dropped, so no name was duplicated (one C-speed pass);
+    otherwise (other spacing or escapes) the slower reader decides, member by member."""
+    payload = json.loads(raw)
+    if json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode() == raw:
+        if reader is not None and b'"reference"' in raw:  # minified: references are spelt plainly
+            found = _REFERENCE.findall(raw.decode("utf-8"))
+            reader.references.extend(json.loads(f'"{text}"') if "\\" in text else text for text in found)
+        return payload
+    if reader is not None:
+        reader.references.clear()
+    return json.loads(raw, object_pairs_hook=reader or jws.unique_keys)
+
+
 def verify(text: str, trust: TrustStore, now: datetime) -> VerificationResult:
     """1 QR text, 2 JWS and signature, 3 payload and issuer, 4 time, 5 revocation."""
     token = jws.parse_compact(jws_from_qr_text(text))
     key = check_signature(token, trust)
-    payload = decode_payload(token)
+    reader = jws.JsonReader()
+    payload = decode_payload(token, reader)
     issuer = payload["iss"]
     if key.issuer and key.issuer != issuer:
         raise VerificationError(Verdict.UNTRUSTED_ISSUER, Reason.ISSUER_MISMATCH,
                                 f"signed by a key of {key.issuer}, claims {issuer[:MAX_TEXT]}")
     nbf = _seconds(payload, "nbf", required=True)
     exp = _seconds(payload, "exp", required=False)
-    result = _valid_result(payload, key, trust, nbf, exp)
+    result = _valid_result(payload, key, trust, nbf, exp, reader.references)
     expired = exp is not None and now > exp
     rid = payload["vc"].get("rid")
     if isinstance(rid, str) and shc_revocation.is_revoked(trust.revoked_rids, jws.b64url_encode(key.kid), rid,
@@ -109,7 +112,8 @@ def verify(text: str, trust: TrustStore, now: datetime) -> VerificationResult:
 
 
 def _valid_result(payload: Mapping[str, Any], key: IssuerKey, trust: TrustStore, nbf: datetime,
-                  exp: datetime | None) -> VerificationResult:
+                  exp: datetime | None, references: list[str]) -> VerificationResult:
+    fhir_bundle.check_credential(payload["vc"], references)
     name, birth_date = holder_of(payload["vc"])
     types = payload["vc"].get("type")
     kinds = [t.rsplit("#", 1)[-1] for t in types if isinstance(t, str)] if isinstance(types, list) else []
@@ -136,22 +140,24 @@ def holder_of(vc: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def _patient_name(patient: Mapping[str, Any]) -> str:
+    """Given names and family name of the first HumanName, neutralised for display (no controls, no bidi)."""
     names = patient.get("name")
     first = names[0] if isinstance(names, list) and names and isinstance(names[0], Mapping) else {}
     given = first.get("given") if isinstance(first.get("given"), list) else []
-    parts = [g for g in given if isinstance(g, str)] + [_short(first.get("family"))]
-    return " ".join(p for p in parts if p)[:MAX_TEXT]
+    parts = [g for g in given[:8] if isinstance(g, str)] + [_short(first.get("family"))]
+    return neutral_text(" ".join(p[:MAX_TEXT] for p in parts if p), MAX_TEXT)
 
 
 def _short(value: Any) -> str:
-    return value[:MAX_TEXT] if isinstance(value, str) else ""
+    return neutral_text(value, MAX_TEXT) if isinstance(value, str) else ""
 
 
 def _seconds(payload: Mapping[str, Any], name: str, required: bool) -> datetime | None:
     value = payload.get(name)
     if value is None and not required:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or \
-            not 0 <= value < _MAX_SECONDS:
-        raise VerificationError(Verdict.INVALID, Reason.CLAIMS_INVALID, f"{name} must be seconds since 1970")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            (isinstance(value, float) and not math.isfinite(value)) or not 0 <= value <= _MAX_SECONDS:
+        raise VerificationError(Verdict.INVALID, Reason.CLAIMS_INVALID,
+                                f"{name} must be seconds since 1970, before year 10000")
     return datetime.fromtimestamp(value, timezone.utc)

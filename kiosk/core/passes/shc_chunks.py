@@ -39,14 +39,25 @@ _CHAR_TO_PAIR = {c: pair for pair, c in _PAIR_TO_CHAR.items()}
 
 
 def digits_to_jws(digits: str) -> str:
-    """Two digits per character, each pair + 45; pairs above 77 ('z') cannot occur in a JWS."""
+    """Two digits per character, each pair + 45; pairs above 77 ('z') cannot occur in a JWS.
+
+    The hot path of every SHC check, so whole strings, not pairs: tens and ones are mapped to byte values
+    by `translate` and summed with the offset as three big integers (no byte can carry: 90 + 9 + 45 < 256).
+    """
     if len(digits) % 2 or not digits.isdigit() or not digits.isascii():
         raise VerificationError(Verdict.INVALID, Reason.NUMERIC_ENCODING_INVALID, "odd or non-digit content")
-    pairs = iter(digits)
-    try:
-        return "".join([_PAIR_TO_CHAR[a + b] for a, b in zip(pairs, pairs)])
-    except KeyError:
-        raise VerificationError(Verdict.INVALID, Reason.NUMERIC_ENCODING_INVALID, "pair out of range") from None
+    raw = digits.encode("ascii")
+    count = len(raw) // 2
+    total = int.from_bytes(raw[0::2].translate(_TENS), "big") + int.from_bytes(raw[1::2].translate(_ONES), "big") \
+        + int.from_bytes(b"\x2d" * count, "big")
+    chars = total.to_bytes(count, "big")
+    if count and max(chars) > ord("z"):
+        raise VerificationError(Verdict.INVALID, Reason.NUMERIC_ENCODING_INVALID, "pair out of range")
+    return chars.decode("ascii")
+
+
+_TENS = bytes(10 * (b - 48) if 48 <= b <= 57 else 0 for b in range(256))
+_ONES = bytes(b - 48 if 48 <= b <= 57 else 0 for b in range(256))
 
 
 def jws_to_qr_text(jws: str) -> str:

@@ -9,6 +9,7 @@ The byte format is specified in docs/formats.md ("KTB1").
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -19,6 +20,7 @@ from cryptography.hazmat.primitives import serialization
 
 from kiosk.core.codec import cose
 from kiosk.core.trust import freshness as fresh
+from kiosk.core.trust.dcc_reference import DccReference
 from kiosk.core.trust.keys import IssuerKey, kid_for_public_key, spki_der
 from kiosk.core.trust.store import TrustStore
 from kiosk.core.outcome.verdicts import Reason, Verdict, VerificationError
@@ -27,7 +29,7 @@ MAGIC = "KTB1"
 MAX_BUNDLE_BYTES = 4 * 1024 * 1024
 ROOT_ALGS = frozenset({cose.ALG_ES256, cose.ALG_PS256})
 B_MAGIC, B_VERSION, B_ISSUED, B_REFRESH, B_EXPIRES, B_KEYS, B_REVOKED_KIDS, B_REVOKED_PASSES, B_POLICY, \
-    B_GRACE, B_REVOKED_RIDS = range(1, 12)
+    B_GRACE, B_REVOKED_RIDS, B_DCC_REFERENCE = range(1, 13)
 K_KID, K_SPKI, K_ISSUER, K_USES, K_NOT_BEFORE, K_NOT_AFTER = range(1, 7)
 
 
@@ -57,11 +59,13 @@ class BundleContent:
     expires_at: datetime | None = None
     grace: timedelta | None = None
     revoked_rids: frozenset[str] = field(default_factory=frozenset)  # SMART Health Card revocations
+    dcc_reference: DccReference | None = None  # EU DCC schemas and value sets
 
     def trust_store(self) -> TrustStore:
         return TrustStore(self.keys, self.revoked_kids, self.revoked_pass_ids, self.version,
-                          revoked_rids=self.revoked_rids, issued_at=self.issued_at, refresh_due=self.refresh_due, expires_at=self.expires_at,
-                          grace=self.grace, policy=dict(self.policy))
+                          revoked_rids=self.revoked_rids, issued_at=self.issued_at, refresh_due=self.refresh_due,
+                          expires_at=self.expires_at, grace=self.grace, policy=dict(self.policy),
+                          dcc_reference=self.dcc_reference)
 
     @classmethod
     def from_trust(cls, trust: TrustStore, version: int, issued_at: datetime, *,
@@ -69,7 +73,7 @@ class BundleContent:
                    grace: timedelta | None = None, policy: Mapping[str, Any] | None = None) -> BundleContent:
         return cls(version, issued_at, trust.keys, trust.revoked_kids, trust.revoked_pass_ids,
                    dict(trust.policy if policy is None else policy), issued_at + refresh, issued_at + lifetime,
-                   grace if grace is not None else trust.grace, trust.revoked_rids)
+                   grace if grace is not None else trust.grace, trust.revoked_rids, trust.dcc_reference)
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,8 @@ def sign_bundle(content: BundleContent, root_private_key: Any, root_kid: bytes |
         body[B_GRACE] = int(content.grace.total_seconds())
     if content.revoked_rids:
         body[B_REVOKED_RIDS] = sorted(content.revoked_rids)
+    if content.dcc_reference:
+        body[B_DCC_REFERENCE] = json.dumps(content.dcc_reference.to_dict(), sort_keys=True).encode()
     return cose.sign(cbor2.dumps(body, canonical=True), root_private_key, kid)
 
 
@@ -168,7 +174,15 @@ def _parse(body: Any) -> BundleContent:
         revoked_pass_ids=frozenset(_typed(p, str) for p in body[B_REVOKED_PASSES]),
         policy=_thaw(policy), refresh_due=_dt(body[B_REFRESH]), expires_at=_dt(body[B_EXPIRES]),
         grace=None if grace is None else timedelta(seconds=_int(grace)),
-        revoked_rids=frozenset(_typed(r, str) for r in body.get(B_REVOKED_RIDS, ())))
+        revoked_rids=frozenset(_typed(r, str) for r in body.get(B_REVOKED_RIDS, ())),
+        dcc_reference=_reference(body.get(B_DCC_REFERENCE)))
+
+
+def _reference(raw: Any) -> DccReference | None:
+    """Field 12: the DCC reference data as UTF-8 JSON (exact schema text survives; checked on reading)."""
+    if raw is None:
+        return None
+    return DccReference.from_dict(json.loads(_typed(raw, bytes)))
 
 
 def _key_map(key: IssuerKey) -> dict[int, Any]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from kiosk.core.trust.dcc_reference import DccReference
 from kiosk.core.trust.keys import IssuerKey, load_public_key_pem, public_key_pem
 
 
@@ -41,6 +42,8 @@ class TrustStore:
     grace: timedelta | None = None  # how long past refresh_due the data still counts (None: the default)
     trusted_time: datetime | None = None
     policy: Mapping[str, Any] = field(default_factory=dict)  # policy settings carried by the bundle
+    # EU DCC schemas and value sets (kiosk.core.trust.dcc_reference); None: not installed
+    dcc_reference: DccReference | None = None
     _by_kid: dict[bytes, list[IssuerKey]] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -76,6 +79,8 @@ class TrustStore:
             data["grace_seconds"] = int(self.grace.total_seconds())
         if self.policy:
             data["policy"] = dict(self.policy)
+        if self.dcc_reference:
+            data["dcc_reference"] = self.dcc_reference.to_dict()
         return data
 
     @classmethod
@@ -90,7 +95,9 @@ class TrustStore:
                        issued_at=_dt(data.get("issued_at")), refresh_due=_dt(data.get("refresh_due")),
                        expires_at=_dt(data.get("expires_at")), trusted_time=_dt(data.get("trusted_time")),
                        grace=None if grace is None else timedelta(seconds=int(grace)),
-                       policy=dict(data.get("policy") or {}))
+                       policy=dict(data.get("policy") or {}),
+                       dcc_reference=DccReference.from_dict(data["dcc_reference"]) if data.get("dcc_reference")
+                       else None)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise TrustDataError(f"unreadable trust store: {exc}") from None
 

@@ -10,6 +10,8 @@ Understood inputs (detected from the content, not the file name):
   - an SHC CRL ({kid, method: "rid", rids});
   - a VCI directory snapshot ({"participating_issuers": [{issuer: {iss}, keys: [...], crls: [...]}]}),
     plain or as a compact ES256 JWS signed by a list signer;
+  - EU DCC reference data: an official DCC combined JSON schema ({"$id": "https://id.uvci.eu/D?C.combined-
+    schema.json", "$comment": "Schema version X.Y.Z"}) or an eHN value set ({valueSetId, valueSetValues});
   - the kiosk's own trust.json.
 """
 from __future__ import annotations
@@ -22,7 +24,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from kiosk.core.trust import dsc, jwk, shc_revocation
+from kiosk.core.trust import dcc_reference, dsc, jwk, shc_revocation
+from kiosk.core.trust.dcc_reference import DccReference
 from kiosk.core.trust.keys import IssuerKey, spki_der
 from kiosk.core.trust.store import TrustDataError, TrustStore
 from kiosk.core.trust.trust_lists import LIST_SIGNER_USE, SignedListError, open_signed_directory, open_signed_dsc_list
@@ -38,8 +41,11 @@ class TrustAdditions:
     kind: str
     keys: tuple[IssuerKey, ...] = ()
     revoked_rids: frozenset[str] = field(default_factory=frozenset)
+    dcc_reference: DccReference | None = None
 
     def describe(self) -> str:
+        if self.dcc_reference and not self.keys:
+            return self.kind
         parts = [f"{len(self.keys)} key(s)"]
         if self.revoked_rids:
             parts.append(f"{len(self.revoked_rids)} revocation(s)")
@@ -62,7 +68,8 @@ def parse_material(data: bytes, trust: TrustStore, now: datetime, issuer: str = 
         if stripped.count(b".") == 2 and b" " not in stripped and not stripped.startswith(b"-----"):
             return _directory(open_signed_directory(stripped.decode("ascii"), trust, now), "signed VCI directory")
         return _dsc_keys("certificate(s)", dsc.load_certificates(stripped))
-    except (SignedListError, dsc.CertificateError, jwk.JwkError, shc_revocation.CrlError, TrustDataError) as exc:
+    except (SignedListError, dsc.CertificateError, jwk.JwkError, shc_revocation.CrlError, TrustDataError,
+            dcc_reference.ReferenceDataError) as exc:
         raise TrustImportError(str(exc)) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise TrustImportError(f"not trust material this kiosk understands: {exc}") from None
@@ -71,6 +78,13 @@ def parse_material(data: bytes, trust: TrustStore, now: datetime, issuer: str = 
 def _from_json(doc: Any, issuer: str) -> TrustAdditions:
     if not isinstance(doc, Mapping):
         raise TrustImportError("a JSON trust file is an object")
+    if dcc_reference.is_schema_document(doc):
+        version, schema = dcc_reference.schema_document(doc)
+        return TrustAdditions(f"EU DCC schema {version}", dcc_reference=DccReference(schemas={version: schema}))
+    if dcc_reference.is_value_set_document(doc):
+        name, codes = dcc_reference.value_set_document(doc)
+        return TrustAdditions(f"EU DCC value set {name} ({len(codes)} codes)",
+                              dcc_reference=DccReference(value_sets={name: codes}))
     keys = doc.get("keys")
     if isinstance(keys, list) and all(isinstance(k, Mapping) and "kty" in k for k in keys):
         return TrustAdditions("JWKS", tuple(jwk.keys_from_jwks(doc, issuer)))
@@ -124,6 +138,9 @@ def merge(trust: TrustStore, additions: TrustAdditions) -> tuple[TrustStore, int
     """The store with the additions in it (a key already present with the same kid and key is skipped)."""
     present = {(k.kid, spki_der(k.public_key), k.uses) for k in trust.keys}
     new = tuple(k for k in additions.keys if (k.kid, spki_der(k.public_key), k.uses) not in present)
-    merged = dataclasses.replace(trust, keys=trust.keys + new,
+    reference = trust.dcc_reference
+    if additions.dcc_reference:
+        reference = reference.merged(additions.dcc_reference) if reference else additions.dcc_reference
+    merged = dataclasses.replace(trust, keys=trust.keys + new, dcc_reference=reference,
                                  revoked_rids=trust.revoked_rids | additions.revoked_rids)
     return merged, len(new)
