@@ -24,9 +24,11 @@ from kiosk.config import ConfigError, KioskConfig
 from kiosk.core.checks.health import DataAge, DeviceHealth, KioskHealth, SyncHealth
 from kiosk.core.checks.safeguards import trust_freshness
 from kiosk.core.outcome.verdicts import VerificationError
+from kiosk.core.outcome.view import VerdictView, verdict_view
 from kiosk.core.checks.verify import detect_format
 from kiosk.datadir import DataDir
 from kiosk.updates import NAMES, Updater, UpdateResult
+from kiosk.gate_wiring import attach_gate
 from kiosk.ui.shared.bridge import EventBridge
 from kiosk.ui.shared.services import UiServices
 from kiosk.ui.shared.settings import UiSettings
@@ -61,7 +63,7 @@ class Kiosk(QObject):
     card_lifted = Signal()  # the reader saw the card taken away
 
     def __init__(self, config: KioskConfig, data: DataDir, window: KioskWindow,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+                 clock: Callable[[], datetime] = utc_now, gate_modules: dict[str, Any] | None = None) -> None:
         super().__init__()
         self.config, self.data, self.window, self.clock = config, data, window, clock
         self.bridge = EventBridge()
@@ -69,9 +71,11 @@ class Kiosk(QObject):
         self.checkpoint = Checkpoint(config, data, clock)
         self.device_id = self.checkpoint.device_id
         self.paused = False
+        self.help_requested = False
         self.ignored_while_paused = 0
         self.devices: list[Any] = []
         self.sync_client: SyncClient | None = None
+        self.gate = attach_gate(self, **(gate_modules or {}))  # kiosk/gate_wiring.py: None without a [gate] relay
         self._housekeeping = QTimer(self)
         self._housekeeping.timeout.connect(self.housekeeping)
         if data.kiosk_state().get("paused") is True:  # staff paused the gate before the restart
@@ -113,6 +117,8 @@ class Kiosk(QObject):
                                               settings=settings))
         for device in self.devices:
             device.start()
+        if self.gate is not None:
+            self.gate.start()
         self._start_sync()
         self._housekeeping.start(HOUSEKEEPING_MS)
 
@@ -156,6 +162,8 @@ class Kiosk(QObject):
         for device in self.devices:
             device.stop()
         self.devices.clear()
+        if self.gate is not None:
+            self.gate.stop()  # drives the relay off
         if self.sync_client is not None:
             self.sync_client.stop()
         self.checkpoint.close()
@@ -200,7 +208,7 @@ class Kiosk(QObject):
             self.window.show_device_status("camera", isinstance(event, CameraAvailable), _detail(event))
 
     def show_check(self, check: Check) -> Check:
-        self.window.show_result(check.result, check.outcome)
+        self.window.show_result(verdict_view(check.result, check.outcome))
         if "log" in self.checkpoint.problems:
             self.window.show_device_status("log", False, self.checkpoint.problems["log"])
         self.check_shown.emit(check)
@@ -212,11 +220,18 @@ class Kiosk(QObject):
         return UiServices(lookup=self.lookup_id, counts=self.today_counts, set_paused=self.set_paused,
                           health=self.health, sync_now=self.sync_now, export_to=self.export_to,
                           import_from=self.import_from, settings_changed=self.save_settings,
-                          exit_requested=quit_app)
+                          help_changed=self.set_help_requested, exit_requested=quit_app,
+                          gate=self.gate.control if self.gate is not None else None)
 
-    def lookup_id(self, id_number: str):
-        """Staff lookup by typed ID number: the same status-list check as a tapped card, logged as manual."""
-        return self.show_check(self.checkpoint.lookup(id_number)).result
+    def lookup_id(self, id_number: str) -> VerdictView:
+        """Staff lookup by typed ID number: the same status-list check as a tapped card, logged as manual, and
+        decided by the checkpoint's policy, so the staff screen shows the badge the gate would."""
+        check = self.show_check(self.checkpoint.lookup(id_number))
+        return verdict_view(check.result, check.outcome)
+
+    def set_help_requested(self, on: bool) -> None:
+        """A citizen pressed "call staff" (or staff answered): carried by KioskHealth, hence the heartbeat."""
+        self.help_requested = bool(on)
 
     def set_paused(self, paused: bool) -> None:
         """While staff pause the gate, taps and scans are not checked (nothing is shown or logged). Kept in the
@@ -283,21 +298,28 @@ class Kiosk(QObject):
         clock = cp.clock_check(now)
         return KioskHealth(now=now, kiosk_id=self.device_id, devices=devices, data=(bundle, status), sync=sync,
                            clock_ok=not clock.suspect, clock_detail=clock.detail,
-                           problems=tuple(cp.problems.values()), paused=self.paused)
+                           problems=tuple(cp.problems.values()), paused=self.paused,
+                           help_requested=self.help_requested,
+                           gate=self.gate.keeper.health() if self.gate is not None else None)
 
 
 def _detail(event: object) -> str:
     return str(getattr(event, "reason", "") or getattr(event, "detail", "") or "")
 
 
-def make_window(config: KioskConfig, data: DataDir) -> KioskWindow:
-    """The window with the site's settings: languages, kiosk mode, identity, any [ui] keys of kiosk.toml, and
-    over them what an admin last changed on screen (kept in the data directory, so it survives a restart)."""
+def make_window(config: KioskConfig, data: DataDir, screen: tuple[int, int] | None = None) -> KioskWindow:
+    """The window with the site's settings: languages, kiosk mode, identity, and any [ui] keys of kiosk.toml;
+    `screen` (W, H) puts it on a panel of that size (and that panel's typical pitch unless [ui] sets one); over
+    them what an admin last changed on screen (kept in the data directory, so it survives a restart)."""
     try:
         settings = UiSettings(languages=config.languages, kiosk_mode=config.fullscreen,
                               kiosk_id=data.device().device_id, site_name=config.site, **config.ui)
-    except TypeError as exc:
+    except (TypeError, ValueError) as exc:
         raise ConfigError(f"[ui]: {exc}") from None
+    if screen is not None:
+        settings = settings.for_panel(*screen, pitch_mm=config.ui.get("pixel_pitch_mm"))
+    if not settings.lockout_state_path:  # PIN lockouts survive a restart: kept beside the kiosk's other state
+        settings = settings.replace(lockout_state_path=str(data.root / "pin-lockouts.json"))
     saved = data.kiosk_state().get("ui", {})
     if isinstance(saved, dict):
         kept = {k: v for k, v in saved.items() if k in SCREEN_SETTINGS}

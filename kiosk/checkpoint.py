@@ -67,6 +67,9 @@ class Checkpoint:
         self._boot_id = boot_id()
         self._parts = ChunkAssembler()
         self._parts_started = 0.0
+        # Set by the gate wiring (kiosk/gatekeeper.py): turns a PASS the gate cannot honour into SEE STAFF, before
+        # it is logged; manual (staff) lookups never open the gate, so they are not guarded.
+        self.gate_guard: Callable[[VerificationResult], VerificationResult] | None = None
 
     def _load_status_list(self):
         try:
@@ -167,6 +170,10 @@ class Checkpoint:
     def _record(self, result: VerificationResult, kind: str, now: datetime, started: float) -> Check:
         """Log first, show after: a check the log cannot take is shown as a technical problem, never as PASS."""
         outcome = self.policy.outcome(result)
+        if outcome is Outcome.PASS and kind != "manual" and self.gate_guard is not None:
+            guarded = self.gate_guard(result)
+            if guarded is not result:
+                result, outcome = guarded, self.policy.outcome(guarded)
         try:
             event = self.log.append(result, outcome, kind, now, time.monotonic_ns())
             self.problems.pop("log", None)

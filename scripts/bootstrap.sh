@@ -8,11 +8,12 @@ VENV=${VENV:-.venv}
 PYTHON=${PYTHON:-python3}
 
 # Debian packages: CJK fonts, speech, Qt's xcb runtime (for a real window), a virtual screen, sound tools,
-# the AT-SPI bus and its Python client (the screen-reader test), PostgreSQL (the central store's tests).
+# the AT-SPI bus and its Python client (the screen-reader test), PostgreSQL (the central store's tests),
+# headless Chromium and its WebDriver (the console's browser tests and screenshots).
 DEB_PACKAGES=(fonts-noto-cjk espeak-ng sox pulseaudio xvfb xauth libegl1 libgl1 libfontconfig1 libdbus-1-3 libpulse0
               libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
               libxcb-xkb1 libxcb-shape0 libxcb-xinerama0 dbus at-spi2-core python3-pyatspi
-              python3-venv postgresql)
+              python3-venv postgresql chromium chromium-driver)
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -24,10 +24,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.core import strings  # noqa: E402
+from kiosk.core.outcome import strings  # noqa: E402
 
 VOICES = {"zh-Hans": "cmn-latn-pinyin", "zh-Hant-HK": "yue", "en": "en-gb"}
-SPEED_WPM = {"zh-Hans": 140, "zh-Hant-HK": 140, "en": 145}
+SPEED_WPM = {"zh-Hans": 185, "zh-Hant-HK": 165, "en": 165}  # short prompts (issue 14)
+SILENCE = 300  # |sample| below this at either end is trimmed: the first sample heard is speech
 RATE = 16_000
 
 
@@ -44,6 +45,13 @@ def synthesise(text: str, language: str) -> bytes:
     count = int(round(len(samples) * RATE / rate))
     resampled = np.interp(np.arange(count) * rate / RATE, np.arange(len(samples)), samples)
     pcm = np.clip(np.round(resampled), -32768, 32767).astype("<i2")
+    loud = np.flatnonzero(np.abs(pcm) > SILENCE)
+    if loud.size:
+        pcm = pcm[max(0, loud[0] - RATE // 100): loud[-1] + RATE // 20]
+    return _wav(pcm)
+
+
+def _wav(pcm: "np.ndarray") -> bytes:
     out = io.BytesIO()
     with wave.open(out, "wb") as dst:
         dst.setnchannels(1)
@@ -51,6 +59,19 @@ def synthesise(text: str, language: str) -> bytes:
         dst.setframerate(RATE)
         dst.writeframes(pcm.tobytes())
     return out.getvalue()
+
+
+def tone(freqs: tuple[float, ...], seconds: float) -> bytes:
+    """A short chime (each frequency in turn, faded in and out): the verdict tone, the staff-call alert."""
+    parts = []
+    for freq in freqs:
+        t = np.arange(int(RATE * seconds)) / RATE
+        envelope = np.minimum(1.0, np.minimum(t, t[::-1]) / 0.01)
+        parts.append(0.45 * 32767 * envelope * np.sin(2 * np.pi * freq * t))
+    return _wav(np.concatenate(parts).astype("<i2"))
+
+
+TONES = {"tone": ((880.0,), 0.1), "alert": ((988.0, 784.0, 988.0, 784.0), 0.18)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,6 +91,13 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 path.write_bytes(data)
                 print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}  {len(data)} bytes")
+    for name, (freqs, seconds) in TONES.items():
+        data, path = tone(freqs, seconds), args.out / f"{name}.wav"
+        if args.check:
+            if not path.exists() or path.read_bytes() != data:
+                differing.append(path.name)
+        else:
+            path.write_bytes(data)
     if differing:
         print("differ from espeak-ng output:", ", ".join(differing))
     return 1 if differing else 0

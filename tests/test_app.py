@@ -248,3 +248,40 @@ def test_an_air_gapped_site_imports_trust_data_from_a_usb_folder_in_the_admin_pa
         assert kiosk.checkpoint.check_text(text).result.verdict is Verdict.REVOKED
     finally:
         kiosk.stop()
+
+
+def test_staff_lookup_is_decided_by_the_sites_policy_and_shown_as_the_gate_would(tmp_path, qtbot):
+    from kiosk.demo_data import RED_CARD
+    data = DataDir(tmp_path / "data")
+    provision(data, NOW, tmp_path)
+    window = KioskWindow()
+    qtbot.addWidget(window)
+    kiosk = Kiosk(KioskConfig(policy_settings={"statuses": {"red": "SEE_STAFF"}}), data, window)
+    window.set_services(kiosk.services(lambda: None))
+    try:
+        view = kiosk.lookup_id(RED_CARD.id_number)
+        assert (view.outcome, view.status) == (Outcome.SEE_STAFF, Status.RED)  # the site's rule, not the default
+        window.staff.ask_pin("staff")
+        window.staff.page.submit("2468")
+        window.staff.page.lookup(RED_CARD.id_number)
+        assert window.staff.page.badge.text() == "请找工作人员" and "健康码红码" in window.staff.page.result.text()
+        window.call_staff()
+        assert kiosk.health().help_requested  # the heartbeat carries the call
+        window.answer_help()
+        assert not kiosk.health().help_requested
+    finally:
+        kiosk.stop()
+
+
+def test_pin_lockouts_are_kept_in_the_data_directory_across_a_restart(tmp_path, qtbot):
+    from kiosk.app import make_window
+    data = DataDir(tmp_path / "data")
+    first = make_window(KioskConfig(), data)
+    qtbot.addWidget(first)
+    first.staff.ask_pin("staff")
+    for _ in range(3):
+        first.staff.page.submit("0000")
+    second = make_window(KioskConfig(), data)  # the kiosk restarted
+    qtbot.addWidget(second)
+    assert second.staff.guards["staff"].is_locked(second.staff.clock())
+    assert not second.staff.guards["admin"].is_locked(second.staff.clock())

@@ -160,7 +160,7 @@ def run_show(args: argparse.Namespace) -> int:
         if roots:
             bundle, checked = bundlemod.open_bundle(raw, roots), f"valid (root {source})"
         else:
-            bundle, checked = bundlemod.read_unverified(raw), "NOT checked (no root given or pinned)"
+            bundle, checked = bundlemod.inspect_bundle(raw), "NOT checked (no root given or pinned)"
     except VerificationError as exc:
         print(f"{args.file}: refused: {exc.reason} {exc.detail}".rstrip())
         return 1

@@ -1,20 +1,26 @@
 """KioskWindow: the one top-level widget; a state machine over the citizen, staff and admin screens.
 
 The composition root calls show_idle / show_reading / show_result / show_device_status / card_lifted (on the
-GUI thread, typically from a slot connected to EventBridge.received). A verdict stays at least
-`UiSettings.hold_seconds` and, when it came from a card, until `card_lifted()`; then the screen returns to
-idle (or paused / unavailable) and the verdict page is wiped. No result can crash it: every field is read
-defensively and unknown verdicts or reasons fall back to SEE STAFF and a generic sentence.
-States: idle, reading, verdict, unavailable, paused, pin:staff, pin:admin, staff, admin.
+GUI thread, typically from a slot connected to EventBridge.received). `show_result` takes a typed VerdictView
+(kiosk.core.outcome.view), or a VerificationResult and its Outcome from which it builds one; the screen, the
+announcement and the voice all read that one view. The window keeps its panel size: pages are fitted to it
+and the control strip is pinned below them, so nothing can grow the window or push the strip off the screen.
+A verdict stays at least `UiSettings.hold_seconds` and, when it came from a card, until `card_lifted()`; then
+the screen returns to idle (or paused / unavailable) and the verdict page is wiped. No result can crash it:
+unknown verdicts or reasons fall back to SEE STAFF and a generic sentence. States: `ScreenState`.
+The staff door is not a citizen button: Ctrl+Alt+S / Ctrl+Alt+A, or a long press in the top-left corner. The
+strip's "call staff" raises a help request: a chime and a sentence here, a banner on the staff screen, and
+`help_requested()` for the heartbeat (through UiServices.help_changed).
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QStackedLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLayout, QStackedLayout, QVBoxLayout, QWidget
 
 from kiosk.core.outcome import strings
-from kiosk.core.outcome.verdicts import Outcome
+from kiosk.core.outcome.view import VerdictView, verdict_view
+from kiosk.ui.shared.state import ScreenState
 from kiosk.ui.shared import theme
 from kiosk.ui.citizen.screens import IdlePage, NoticePage, VerdictPage
 from kiosk.ui.citizen.bar import CitizenBar
@@ -27,8 +33,10 @@ READING_PROMPT_DELAY_MS = 1500  # a fast read goes straight to the verdict promp
 
 
 class KioskWindow(QWidget):
-    state_changed = Signal(str)
+    state_changed = Signal(str)  # a ScreenState
     verdict_shown = Signal(str)  # the outcome, once the verdict page is up
+    lift_hint_shown = Signal()  # the hold is over and the card is still there
+    help_changed = Signal(bool)  # a citizen called staff (True) / staff answered (False)
 
     def __init__(self, settings: UiSettings | None = None, parent: QWidget | None = None,
                  services: UiServices | None = None) -> None:
@@ -37,8 +45,9 @@ class KioskWindow(QWidget):
         self.services = services or UiServices()
         self.setWindowTitle("Kiosk")
         self.setObjectName("kiosk")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # holds the focus at rest: no ring on a strip button
         self.resize(*self.settings.screen_size)
-        self._state = ""
+        self._state = ScreenState.NONE
         self._devices: dict[str, tuple[bool, str]] = {}
         self._card_present = False
         self._hold_elapsed = True
@@ -46,6 +55,7 @@ class KioskWindow(QWidget):
         self._exit_allowed = False
         self._cursor_hidden = False
         self._in_lookup = False
+        self._help = False
         self.last_announcement = ""
         self.voice = Voice(self.settings, self)
         self.voice.audio_changed.connect(lambda ok, detail: self._refresh_staff())
@@ -57,18 +67,22 @@ class KioskWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)  # the window never grows to its pages
         self._stack = QStackedLayout()
         layout.addLayout(self._stack, 1)
         self.idle_page = IdlePage(self.settings, self)
         self.reading_page = NoticePage(self.settings, "reading.card", theme.READING, self)
         self.verdict_page = VerdictPage(self.settings, self)
         self.notice_page = NoticePage(self.settings, "unavailable", theme.UNAVAILABLE, self)
-        for page in (self.idle_page, self.reading_page, self.verdict_page, self.notice_page):
+        for page in self.citizen_pages():
+            page.area_provider = self.page_area
+            page.installEventFilter(self)
             self._stack.addWidget(page)
         self.bar = CitizenBar(self.settings, self)
         self.bar.repeat.clicked.connect(self.voice.repeat)
         self.bar.louder.clicked.connect(self._louder)
-        self.bar.staff.clicked.connect(lambda: self.staff.ask_pin("staff"))
+        self.bar.language.clicked.connect(self.voice.say_other_languages)
+        self.bar.call_staff.clicked.connect(self.call_staff)
         layout.addWidget(self.bar)
         self._hold = QTimer(self)
         self._hold.setSingleShot(True)
@@ -76,13 +90,43 @@ class KioskWindow(QWidget):
         self._reading_prompt = QTimer(self)
         self._reading_prompt.setSingleShot(True)
         self._reading_prompt.timeout.connect(lambda: self._state == "reading" and self.voice.say("reading"))
+        self._door = QTimer(self)  # the staff door: a long press in the top-left corner
+        self._door.setSingleShot(True)
+        self._door.timeout.connect(lambda: self.staff.ask_pin("staff"))
         for keys, action in (("Ctrl+Alt+S", lambda: self.staff.ask_pin("staff")),
                              ("Ctrl+Alt+A", lambda: self.staff.ask_pin("admin")),
                              ("F5", self.voice.repeat)):
             QShortcut(QKeySequence(keys), self, activated=action, context=Qt.ShortcutContext.WindowShortcut)
 
+    def citizen_pages(self) -> tuple:
+        return (self.idle_page, self.reading_page, self.verdict_page, self.notice_page)
+
+    def page_area(self) -> tuple[int, int]:
+        """The size every page of the stack gets: the window less the pinned strip."""
+        strip = self.bar.height() if self.bar.isVisibleTo(self) else 0
+        return self.width(), self.height() - strip
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        for page in self.citizen_pages():
+            page.refit()
+
+    def staff_door_rect(self) -> QRect:
+        side = self.settings.mm_to_px(max(self.settings.target_mm, 9.53)) * 2
+        return QRect(0, 0, side, side)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        """A press held in the top-left corner of a citizen page opens the staff PIN; a tap there does nothing."""
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress and watched in self.citizen_pages():
+            if self.staff_door_rect().contains(event.position().toPoint()):
+                self._door.start(int(self.settings.staff_press_seconds * 1000))
+        elif kind in (QEvent.Type.MouseButtonRelease, QEvent.Type.Leave):
+            self._door.stop()
+        return False
+
     # ----------------------------------------------------------------- queries
-    def current_state(self) -> str:
+    def current_state(self) -> ScreenState:
         return self._state
 
     def device_status(self) -> dict[str, tuple[bool, str]]:
@@ -96,6 +140,10 @@ class KioskWindow(QWidget):
     def is_paused(self) -> bool:
         return self._paused
 
+    def help_requested(self) -> bool:
+        """A citizen pressed "call staff" and no staff member has answered yet (for the heartbeat)."""
+        return self._help
+
     # ----------------------------------------------------------------- citizen flow
     def show_idle(self) -> None:
         """Back to the resting screen of the moment (idle, or unavailable/paused when that applies)."""
@@ -103,20 +151,24 @@ class KioskWindow(QWidget):
         self.verdict_page.clear()
         self._hold_elapsed = True
         self.voice.reset_volume()
+        self.bar.show_volume_step(self.voice.volume_step())
         if self.staff.mode:
-            self._set_state(self.staff.mode)
+            self._set_state(ScreenState(self.staff.mode))
             self._stack.setCurrentWidget(self.staff.container)
             return
         base = self._resting_state()
-        if base == "idle":
+        if self.focusWidget() in self.bar.buttons() or self.focusWidget() is None:
+            self.setFocus()
+        if base is ScreenState.IDLE:
             self._show_page(self.idle_page)
         else:
-            self.notice_page.set_key(base)
+            self.notice_page.set_key(base.value)
             self._show_page(self.notice_page)
         previous = self._state
         self._set_state(base)
-        if base != previous and (base != "idle" or previous in ("", "unavailable", "paused")):
-            self.voice.say(base)
+        if base != previous and (base is not ScreenState.IDLE or previous in (
+                ScreenState.NONE, ScreenState.UNAVAILABLE, ScreenState.PAUSED)):
+            self.voice.say(base.value)
 
     def show_reading(self, source: str) -> None:
         if source == "card":
@@ -125,33 +177,46 @@ class KioskWindow(QWidget):
         self.voice.reset_volume()
         self.reading_page.set_key("reading.card" if source == "card" else "reading.code")
         self._show_page(self.reading_page)
-        self._set_state("reading")
+        self._set_state(ScreenState.READING)
         self._reading_prompt.start(READING_PROMPT_DELAY_MS)
 
-    def show_result(self, result: object, outcome: object) -> None:
-        """Show a verdict; any result object is accepted (missing fields are left blank).
+    def show_result(self, view: VerdictView | object, outcome: object = None) -> None:
+        """Show a verdict: a VerdictView, or a result and its outcome (anything odd becomes SEE STAFF).
 
-        A card check (format ID_CARD) holds until `card_lifted()`. A result that arrives while a staff lookup is
-        running is the lookup's own: the staff screen shows it, the citizen screen stays as it is."""
+        A card check holds until `card_lifted()`. A result that arrives while a staff lookup is running is the
+        lookup's own: the staff screen shows it, the citizen screen stays as it is."""
         if self._in_lookup:
             return
-        if _text_of(getattr(result, "format", "")) == "ID_CARD":
+        if not isinstance(view, VerdictView):
+            view = verdict_view(view, outcome)
+        if view.from_card:
             self._card_present = True
         self._reading_prompt.stop()
-        outcome_name = _outcome_name(outcome)
-        holder = getattr(result, "holder", None)
-        name_text, id_text = _holder_parts(result, holder)
-        self.verdict_page.show_verdict(
-            outcome_name, _text_of(getattr(result, "reason", "")), name_text, id_text,
-            _text_of(getattr(result, "pass_type", "")))
+        self.verdict_page.show_verdict(view)
         self._show_page(self.verdict_page)
         self._hold_elapsed = False
         self._hold.start(int(self.settings.hold_seconds * 1000))
-        self._set_state("verdict")
-        shown = self.verdict_page.outcome
-        self.voice.say(strings.OUTCOME_PROMPTS[shown])
-        self._announce(shown)
-        self.verdict_shown.emit(shown)
+        self._set_state(ScreenState.VERDICT)
+        self.voice.say(view.prompt)
+        self._announce(view)
+        self.verdict_shown.emit(view.outcome.value)
+
+    def call_staff(self) -> None:
+        """The strip's "call staff": a chime and a spoken confirmation here, a banner on the staff screen and a
+        flag in the heartbeat until a staff member answers (`answer_help`)."""
+        self.voice.alert()
+        self.call_staff_label()
+        self._set_help(True)
+
+    def call_staff_label(self) -> None:
+        lang = self.settings.primary_language
+        self.bar.call_staff.set_label(strings.text("control.called", lang), lang)
+        self.bar.call_staff.setAccessibleName(" / ".join(
+            dict.fromkeys(strings.text("help.called", lg) for lg in self.settings.languages)))
+
+    def answer_help(self) -> None:
+        self.bar.retranslate(self.settings)
+        self._set_help(False)
 
     def card_lifted(self) -> None:
         self._card_present = False
@@ -165,7 +230,7 @@ class KioskWindow(QWidget):
         reader_ok = self._devices.get("reader", (True, ""))[0]
         code_ok = self._devices.get("scanner", (True, ""))[0] or self._devices.get("camera", (True, ""))[0]
         self.idle_page.set_inputs(reader_ok, code_ok)
-        if self._state in ("idle", "unavailable", "paused"):
+        if self._state.is_resting:
             self.show_idle()
         self._refresh_staff()
 
@@ -180,7 +245,7 @@ class KioskWindow(QWidget):
                 self.services.set_paused(self._paused)
             except Exception:  # noqa: BLE001 - the screen still shows paused; the app logs its own failure
                 pass
-        if not self.staff.mode and self._state in ("idle", "unavailable", "paused"):
+        if not self.staff.mode and self._state.is_resting:
             self.show_idle()
 
     def choose_language(self, language: str) -> None:
@@ -191,8 +256,10 @@ class KioskWindow(QWidget):
         """New settings at runtime (language order, voice, volume, pixel pitch): re-lay every screen."""
         self.settings = settings
         self.voice.apply_settings(settings)
-        for page in (self.idle_page, self.reading_page, self.notice_page, self.verdict_page, self.bar):
+        for page in (self.bar, self.idle_page, self.reading_page, self.notice_page, self.verdict_page):
             page.retranslate(settings)
+        if self._help:
+            self.call_staff_label()
         if self.services.settings_changed is not None:
             try:
                 self.services.settings_changed(settings)
@@ -214,11 +281,11 @@ class KioskWindow(QWidget):
     def staff_opened(self, mode: str) -> None:
         self.bar.hide()
         self.voice.stop()
-        self._set_state(mode)
+        self._set_state(ScreenState(mode))
 
     def staff_closed(self) -> None:
         self.bar.show()
-        self._state = ""
+        self._state = ScreenState.NONE
         self.show_idle()
 
     def _refresh_staff(self) -> None:
@@ -262,59 +329,60 @@ class KioskWindow(QWidget):
         # the control strip keeps its own dark colour: repainting its buttons on every verdict costs ~4 ms
 
     def _louder(self) -> None:
-        self.voice.louder()
+        self.bar.show_volume_step(self.voice.louder())
         self.voice.repeat()
 
-    def _announce(self, outcome: str) -> None:
-        message = " ".join(self.verdict_page.visible_text()[:1] +
-                           [strings.text(f"hint.{outcome}", lang) for lang in self.settings.languages])
+    def _announce(self, view: VerdictView) -> None:
+        """What a screen reader hears: the verdict, its reason and what to do, in every language (no identity)."""
+        parts = []
+        for language in self.settings.languages:
+            texts = view.texts(language)
+            parts.append(f"{texts.word}. {texts.reason}. {texts.hint}.")
+        message = " ".join(dict.fromkeys(parts))
         self.verdict_page.setAccessibleName(message)
         self.last_announcement = message
         if QAccessible.isActive():
             QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self.verdict_page, message))
 
-    def _resting_state(self) -> str:
+    def _set_help(self, on: bool) -> None:
+        if on != self._help:
+            self._help = on
+            self.help_changed.emit(on)
+            if self.services.help_changed is not None:
+                try:
+                    self.services.help_changed(on)
+                except Exception:  # noqa: BLE001 - the alert stays visible here even if the app cannot pass it on
+                    pass
+        self._refresh_staff()
+
+    def _resting_state(self) -> ScreenState:
         if self._paused:
-            return "paused"
+            return ScreenState.PAUSED
         ok = {name: state[0] for name, state in self._devices.items()}
         inputs = ok.get("reader", True) or ok.get("scanner", True) or ok.get("camera", True)
         if not inputs or not ok.get("trust", True) or not ok.get("clock", True):
-            return "unavailable"
-        return "idle"
+            return ScreenState.UNAVAILABLE
+        return ScreenState.IDLE
 
     def _on_hold_elapsed(self) -> None:
-        if self._state != "verdict":
+        if self._state is not ScreenState.VERDICT:
             return
         if not self._card_present:
             self.show_idle()
         elif not self._hold_elapsed:
             self._hold_elapsed = True
             self.verdict_page.show_lift_hint()
+            self.voice.say("lift")
+            self.lift_hint_shown.emit()
             self._hold.start(int(max(0.0, self.settings.card_forgotten_seconds - self.settings.hold_seconds) * 1000))
         else:  # a card forgotten on the reader: no personal data stays up indefinitely
             self._card_present = False
             self.show_idle()
 
-    def _set_state(self, state: str) -> None:
+    def _set_state(self, state: ScreenState) -> None:
         if state != self._state:
             self._state = state
-            self.state_changed.emit(state)
-
-
-def _holder_parts(result: object, holder: object) -> tuple[str, str]:
-    """(name, identifier) for the identity row: masked forms; for a valid international pass, the full name and
-    the birth date instead, which the operator must compare with an ID document (issue #5). Shown for the
-    verdict's few seconds only, never spoken or logged."""
-    name = _text_of(getattr(holder, "name", ""))
-    if name and getattr(result, "is_valid", False) is True:
-        born = _text_of(getattr(holder, "birth_date", ""))
-        return name, f"*{born}" if born else ""
-    return _text_of(getattr(holder, "masked_name", "")), _text_of(getattr(holder, "masked_id", ""))
-
-
-def _outcome_name(outcome: object) -> str:
-    name = _text_of(getattr(outcome, "value", outcome))
-    return name if name in {o.value for o in Outcome} else "SEE_STAFF"
+            self.state_changed.emit(state.value)
 
 
 def _text_of(value: object) -> str:

@@ -71,6 +71,8 @@ def create_app(store: Store, clock: Callable[[], float] = time.time, max_body: i
     ctx = _Context(store, clock)
     _device_api(app, ctx)
     _admin_api(app, ctx)
+    from sync.central.console import mount_console  # the administrators' web console at / (docs/console.md)
+    mount_console(app, ctx)
     return app
 
 

@@ -2,7 +2,7 @@
 
 Why: one command starts the service on a SQLite file (the demo) or on PostgreSQL by URL (deployments); an admin
 on the server itself can create enrollment tokens and admin credentials and import air-gapped bundles without
-going through HTTP. Runs on the main thread.
+going through HTTP, and manage the console's accounts (`user add|disable|list`). Runs on the main thread.
 """
 from __future__ import annotations
 
@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="import signed log bundles written by `kiosk export`")
     imp.add_argument("files", nargs="+")
     imp.set_defaults(handler=_import)
+    from sync.central.console.cli_users import add_parser as add_user_parser
+    add_user_parser(sub)
     return parser
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sync import chain
+from sync.central.checkstats import count_in
 from sync.central.store import Tx
 
 STORED_FIELDS = (*chain.EVENT_FIELDS, "hash")
@@ -78,6 +79,7 @@ def ingest(tx: Tx, device_id: str, events: list[dict[str, Any]], now_text: str, 
     tx.insert_rows("events", _INSERT_COLS,
                    [(*stored_values(e), e["utc"][:10], site, now_text, via) for e in fresh],
                    conflict="device_id, seq")
+    count_in(tx, site, fresh)
     tx.executemany("INSERT INTO chain_flags (device_id, seq, kind, detail, flagged_at) VALUES (?, ?, ?, ?, ?) "
                    "ON CONFLICT (device_id, seq, kind) DO NOTHING", flags)
     tx.execute("UPDATE devices SET last_seen = ?, event_count = event_count + ?, "

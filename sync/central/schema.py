@@ -31,7 +31,37 @@ _V1 = [
     "updated_at TEXT NOT NULL)",
 ]
 
-MIGRATIONS: tuple[list[str], ...] = (_V1,)
+# The administrators' console (docs/console.md): accounts, their sessions, the audit log, and hourly check counts
+# kept at ingest (the counts page must not scan millions of events); the last step backfills counts already stored.
+_V2 = [
+    """CREATE TABLE IF NOT EXISTS console_users (
+        name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, created_at TEXT NOT NULL,
+        disabled_at TEXT, failed_logins BIGINT NOT NULL DEFAULT 0, lockouts BIGINT NOT NULL DEFAULT 0,
+        locked_until TEXT, last_login TEXT)""",
+    """CREATE TABLE IF NOT EXISTS console_sessions (
+        token_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+        address TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS audit_log (
+        id {serial} PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, address TEXT NOT NULL, action TEXT NOT NULL,
+        target TEXT NOT NULL, detail TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at)",
+    """CREATE TABLE IF NOT EXISTS publish_drafts (
+        draft_id TEXT PRIMARY KEY, user_name TEXT NOT NULL, name TEXT NOT NULL, site TEXT, body {blob} NOT NULL,
+        created_at TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS check_counts (
+        day TEXT NOT NULL, hour BIGINT NOT NULL, site TEXT NOT NULL, outcome TEXT NOT NULL, verdict TEXT NOT NULL,
+        n BIGINT NOT NULL, PRIMARY KEY (day, hour, site, outcome, verdict))""",
+    """CREATE TABLE IF NOT EXISTS check_counts_daily (
+        day TEXT NOT NULL, site TEXT NOT NULL, outcome TEXT NOT NULL, verdict TEXT NOT NULL, n BIGINT NOT NULL,
+        PRIMARY KEY (day, site, outcome, verdict))""",
+    """INSERT INTO check_counts (day, hour, site, outcome, verdict, n)
+        SELECT day, CAST(SUBSTR(utc, 12, 2) AS {int}), site, outcome, verdict, COUNT(*) FROM events
+        GROUP BY day, CAST(SUBSTR(utc, 12, 2) AS {int}), site, outcome, verdict""",
+    """INSERT INTO check_counts_daily (day, site, outcome, verdict, n)
+        SELECT day, site, outcome, verdict, SUM(n) FROM check_counts GROUP BY day, site, outcome, verdict""",
+]
+
+MIGRATIONS: tuple[list[str], ...] = (_V1, _V2)
 
 
 def migrate_store(tx: Any) -> int:
@@ -41,9 +71,10 @@ def migrate_store(tx: Any) -> int:
     tx.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
     row = tx.execute("SELECT MAX(version) FROM schema_version").fetchone()
     found = row[0] or 0
-    blob = "BYTEA" if tx.postgres else "BLOB"
+    words = {"blob": "BYTEA" if tx.postgres else "BLOB", "int": "BIGINT" if tx.postgres else "INTEGER",
+             "serial": "BIGSERIAL" if tx.postgres else "INTEGER"}
     for version in range(found, len(MIGRATIONS)):
         for statement in MIGRATIONS[version]:
-            tx.execute(statement.format(blob=blob))
+            tx.execute(statement.format(**words))
         tx.execute("INSERT INTO schema_version (version) VALUES (?)", (version + 1,))
     return found

@@ -27,7 +27,10 @@ def main() -> int:
     voice = Voice(UiSettings(languages=("en", "zh-Hans", "zh-Hant-HK")))
     report = {"audio_ok": voice.audio_ok, "detail": voice.audio_detail}
     voice.say("pass")
-    wait(400)
+    for _ in range(40):  # past the tone: the verdict word is playing
+        wait(50)
+        if voice._current and voice._current.source().fileName() == "pass.en.wav" and voice._current.isPlaying():
+            break
     first = voice._current
     report["pass_playing"] = bool(first and first.isPlaying())
     voice.say("stop")  # a new verdict interrupts
@@ -35,11 +38,12 @@ def main() -> int:
     report["pass_stopped"] = bool(first and not first.isPlaying())
     report["stop_playing"] = bool(voice._current and voice._current.isPlaying()
                                   and voice._current.source().fileName() == "stop.en.wav")
-    # let the English prompt end: the queue moves on to Mandarin
+    # let the verdict word end: the queue moves on to its hint, in the primary language only
     for _ in range(40):
         wait(100)
-        if voice._current and voice._current.source().fileName() == "stop.zh-Hans.wav":
+        if voice._current and voice._current.source().fileName() == "stop_hint.en.wav":
             break
+    report["queued"] = voice.queued
     report["moved_on_to"] = voice._current.source().fileName() if voice._current else ""
     print(json.dumps(report))
     return 0

@@ -107,7 +107,7 @@ def test_gallery_renders_every_state_as_named(qapp, tmp_path):
 
     from tests.ui.pixels import text_contrast
     written = render_gallery(tmp_path, languages=("zh-Hant-HK",))
-    assert len(written) == 14 and all(p.stat().st_size > 5000 for p in written)
+    assert len(written) == 17 and all(p.stat().st_size > 5000 for p in written)
     paths = {p.stem.split("-", 1)[1]: p for p in written}
     assert set(paths) >= {"idle", "reading-card", "verdict-pass", "verdict-stop", "verdict-see-staff", "unavailable",
                           "paused", "staff-pin", "staff-lookup-result", "admin-pin", "admin-panel"}

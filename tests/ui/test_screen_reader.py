@@ -42,9 +42,9 @@ def test_a_real_screen_reader_sees_named_controls_and_hears_the_verdict():
     assert "tree" in report, report
     shown = [(node["role"], node["name"]) for node in report["tree"] if node["showing"]]
     buttons = [name for role, name in shown if role == "push button"]
-    assert len(buttons) == 3 and all(buttons), shown
+    assert len(buttons) == 4 and all(buttons), shown
     assert "重播 / Repeat" in buttons
     labels = [name for role, name in shown if role == "label"]
-    assert "停止" in labels and "STOP" in labels and "This pass has expired" in labels
-    assert any("(octagon-bar)" in name for _, name in shown)  # the icon is named, not an empty filler
+    assert "停止" in labels and "STOP: This pass has expired" in labels
+    assert any("(八角形禁止标志)" in name for _, name in shown)  # the icon is named, not an empty filler
     assert report["announcements"] and "Please do not go through" in report["announcements"][0]

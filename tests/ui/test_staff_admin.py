@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from kiosk.core.outcome import strings
 from kiosk.ui.staff.access import PinGuard, id_entry_feedback
 from kiosk.ui.shared.services import UiServices
 
@@ -56,6 +57,26 @@ def test_pin_guard_locks_after_failures_and_unlocks_later():
         guard.record(False, 10.0)
     assert guard.is_locked(10.0) and guard.remaining(100.0) == pytest.approx(210.0)
     assert not guard.is_locked(311.0)
+
+
+def test_pin_lockouts_escalate_survive_a_restart_and_end_with_a_right_pin(tmp_path):
+    store = tmp_path / "lockouts.json"
+    guard = PinGuard(3, 60, store, "staff")
+    for now in (0.0, 1.0, 2.0):
+        guard.record(False, now)
+    assert guard.remaining(2.0) == pytest.approx(60.0)
+    for now in (70.0, 71.0, 72.0):
+        guard.record(False, now)
+    assert guard.remaining(72.0) == pytest.approx(120.0)  # the second lockout is twice as long
+    again = PinGuard(3, 60, store, "staff")  # a restart (power cut, reboot) does not lift it
+    assert again.remaining(72.0) == pytest.approx(120.0)
+    assert not PinGuard(3, 60, store, "admin").is_locked(72.0)  # staff and admin are counted apart
+    for now in (300.0, 301.0, 302.0):
+        again.record(False, now)
+    assert again.remaining(302.0) == pytest.approx(240.0)
+    assert again.remaining(-1e9) == 3600.0  # a clock set far back cannot lock staff out for longer than an hour
+    again.record(True, 1000.0)
+    assert PinGuard(3, 60, store, "staff").lockouts == 0
 
 
 def test_staff_flow_keyboard_only(make_window, qtbot, valid_result):
@@ -137,8 +158,8 @@ def test_admin_pin_lockout_and_keyboard_panel(make_window, tmp_path):
     for _ in range(3):
         type_and_enter("1111")
     type_and_enter("135790")  # right PIN, but locked out
-    assert win.current_state() == "pin:admin" and "300" in win.staff.page.message.text()
-    clock.now += 301
+    assert win.current_state() == "pin:admin" and "1:00" in win.staff.page.message.text()  # a countdown
+    clock.now += 61
     type_and_enter("135790")
     assert win.current_state() == "admin", (win.staff.page.message.text(), QApplication.focusWidget())
     tab_to(win, "button.sync")
@@ -162,7 +183,11 @@ def test_kiosk_mode_cannot_be_closed_without_the_admin_panel(make_window):
     assert win.isVisible()
     win.staff.ask_pin("admin")
     win.staff.page.submit("135790")
-    win.staff.page.findChild(type(win.bar.staff), "button.exit").click()
+    exit_button = win.staff.page.findChild(type(win.bar.repeat), "button.exit")
+    exit_button.click()  # stopping the gate is confirmed: the first press only asks
+    assert exits == [] and win.current_state() == "admin"
+    assert exit_button.text() == strings.text("button.exit_confirm", win.settings.primary_language)
+    exit_button.click()
     assert exits == [True] and QApplication.overrideCursor() is None
 
 
@@ -176,7 +201,7 @@ def test_failing_services_never_take_the_staff_screen_down(make_window):
     assert "database is locked" in win.staff.page.result.text()
     win.staff.ask_pin("admin")
     win.staff.page.submit("135790")
-    win.staff.page.findChild(type(win.bar.staff), "button.sync").click()
+    win.staff.page.findChild(type(win.bar.repeat), "button.sync").click()
     assert "database is locked" in win.staff.page.message.text()
 
 
@@ -190,11 +215,17 @@ def test_entry_feedback_agrees_with_the_core_validator(typed):
         assert id_entry_feedback(typed).complete_and_valid == is_valid_resident_id(typed)
 
 
-def test_touch_only_lookup_and_nothing_typed_stays_on_screen(make_window, valid_result):
+def test_touch_only_lookup_and_nothing_typed_stays_on_screen(make_window, valid_result, qtbot):
     from PySide6.QtWidgets import QLabel, QLineEdit
     looked_up = []
-    win = make_window(services=UiServices(lookup=lambda n: looked_up.append(n) or valid_result))
-    QTest.mouseClick(win.bar.staff, Qt.MouseButton.LeftButton)
+    win = make_window(services=UiServices(lookup=lambda n: looked_up.append(n) or valid_result),
+                      staff_press_seconds=0.2)
+    corner = win.staff_door_rect().center()
+    QTest.mouseClick(win.idle_page, Qt.MouseButton.LeftButton, pos=corner)  # a tap there does nothing
+    assert win.current_state() == "idle"
+    QTest.mousePress(win.idle_page, Qt.MouseButton.LeftButton, pos=corner)  # staff hold the corner
+    qtbot.waitUntil(lambda: win.current_state() == "pin:staff", timeout=3000)
+    QTest.mouseRelease(win.focusWidget() or win, Qt.MouseButton.LeftButton)
     for key in "2468":
         QTest.mouseClick(win.staff.page.keypad.keys[key], Qt.MouseButton.LeftButton)
     QTest.mouseClick(win.staff.page.keypad.ok, Qt.MouseButton.LeftButton)
@@ -204,7 +235,7 @@ def test_touch_only_lookup_and_nothing_typed_stays_on_screen(make_window, valid_
         QTest.mouseClick(keypad.keys[key], Qt.MouseButton.LeftButton)
     QTest.mouseClick(keypad.ok, Qt.MouseButton.LeftButton)
     assert looked_up == [VALID_ID]
-    QTest.mouseClick(win.staff.page.findChild(type(win.bar.staff), "button.close"), Qt.MouseButton.LeftButton)
+    QTest.mouseClick(win.staff.page.findChild(type(win.bar.repeat), "button.close"), Qt.MouseButton.LeftButton)
     QApplication.processEvents()
     texts = [w.text() for w in win.findChildren(QLabel) + win.findChildren(QLineEdit)]
     assert not any(VALID_ID in text or "1949-12-31" in text for text in texts)

@@ -46,6 +46,22 @@ class SyncHealth:
 
 
 @dataclass(frozen=True)
+class GateHealth:
+    """The gate output (docs/gate.md): is the relay reachable, which staff mode, tailgating seen since start."""
+
+    relay_ok: bool
+    mode: str = "normal"  # normal | held_open | locked
+    open: bool = False
+    tailgating: int = 0
+    sensor_ok: bool | None = None  # None: no passage sensor configured
+    detail: str = ""  # the relay's fault, or the last staff action ("held_open by staff at 12:03Z")
+
+    @property
+    def ok(self) -> bool:
+        return self.relay_ok and self.sensor_ok is not False
+
+
+@dataclass(frozen=True)
 class KioskHealth:
     now: datetime
     kiosk_id: str = ""
@@ -54,13 +70,15 @@ class KioskHealth:
     sync: SyncHealth = field(default_factory=SyncHealth)
     clock_ok: bool = True
     clock_detail: str = ""
+    help_requested: bool = False  # a citizen pressed "call staff" and no one has answered yet (heartbeat)
+    gate: GateHealth | None = None  # None: no gate output configured
     problems: tuple[str, ...] = ()  # refused or damaged trust updates, an unusable status list, the log: for staff
     paused: bool = False
 
     @property
     def all_ok(self) -> bool:
         return (all(d.ok for d in self.devices) and all(a.is_fresh(self.now) for a in self.data)
-                and self.clock_ok)
+                and self.clock_ok and (self.gate is None or self.gate.ok))
 
 
 def format_age(age: timedelta | None) -> str:

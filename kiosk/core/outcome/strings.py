@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from kiosk.core.outcome.gate_words import GATE_TEXT
+
 LANGUAGES: tuple[str, ...] = ("zh-Hans", "zh-Hant-HK", "en")
 LANGUAGE_NAMES: Mapping[str, str] = {"zh-Hans": "简体中文", "zh-Hant-HK": "繁體中文（香港）", "en": "English"}
+LANGUAGE_SHORT: Mapping[str, str] = {"zh-Hans": "简体", "zh-Hant-HK": "繁體", "en": "English"}  # on buttons
 
 # Screen text, by key then language.
 _TEXT: dict[str, dict[str, str]] = {
@@ -35,6 +38,32 @@ _TEXT: dict[str, dict[str, str]] = {
     "label.pass_type": {"zh-Hans": "类型", "zh-Hant-HK": "類型", "en": "Type"},
     "idle.pictogram": {"zh-Hans": "读卡器和通行码图示", "zh-Hant-HK": "讀卡器和通行碼圖示",
                        "en": "Picture of the card reader and a pass code"},
+    "idle.code_only": {"zh-Hans": "请出示您的通行码", "zh-Hant-HK": "請出示您的通行碼", "en": "Please show your pass code"},
+    "fault.reader": {"zh-Hans": "读卡器暂时不能用", "zh-Hant-HK": "讀卡器暫時未能使用", "en": "The card reader is not working now"},
+    "fault.code": {"zh-Hans": "扫码暂时不能用，请放身份证", "zh-Hant-HK": "掃碼暫時未能使用，請放身份證",
+                   "en": "Codes cannot be read now. Please use your ID card"},
+    "picture.card": {"zh-Hans": "身份证放在读卡器上的图示", "zh-Hant-HK": "身份證放在讀卡器上的圖示",
+                     "en": "Picture of an ID card on the card reader"},
+    "picture.code": {"zh-Hans": "通行码图示", "zh-Hant-HK": "通行碼圖示", "en": "Picture of a pass code"},
+    "picture.card_gone": {"zh-Hans": "读卡器已划掉：暂时不能用", "zh-Hant-HK": "讀卡器已劃掉：暫時未能使用",
+                          "en": "Card reader crossed out: not working now"},
+    "picture.code_gone": {"zh-Hans": "通行码已划掉：暂时不能扫码", "zh-Hant-HK": "通行碼已劃掉：暫時未能掃碼",
+                          "en": "Pass code crossed out: codes cannot be read now"},
+    "picture.staff": {"zh-Hans": "工作人员图示", "zh-Hant-HK": "職員圖示", "en": "Picture of a member of staff"},
+    "where.below": {"zh-Hans": "（在屏幕下方）", "zh-Hant-HK": "（在螢幕下方）", "en": "(below the screen)"},
+    "where.above": {"zh-Hans": "（在屏幕上方）", "zh-Hant-HK": "（在螢幕上方）", "en": "(above the screen)"},
+    "where.left": {"zh-Hans": "（在屏幕左边）", "zh-Hant-HK": "（在螢幕左邊）", "en": "(left of the screen)"},
+    "where.right": {"zh-Hans": "（在屏幕右边）", "zh-Hant-HK": "（在螢幕右邊）", "en": "(right of the screen)"},
+    "line.word_reason": {"zh-Hans": "{word}：{reason}", "zh-Hant-HK": "{word}：{reason}", "en": "{word}: {reason}"},
+    "control.language": {"zh-Hans": "其他语言", "zh-Hant-HK": "其他語言", "en": "Languages"},
+    "control.call_staff": {"zh-Hans": "呼叫工作人员", "zh-Hant-HK": "呼叫職員", "en": "Call staff"},
+    "control.called": {"zh-Hans": "已呼叫工作人员", "zh-Hant-HK": "已呼叫職員", "en": "Staff called"},
+    "help.called": {"zh-Hans": "已呼叫工作人员，请稍候", "zh-Hant-HK": "已呼叫職員，請稍候",
+                    "en": "Staff have been called. Please wait"},
+    "shape.tick-circle": {"zh-Hans": "圆圈中的勾", "zh-Hant-HK": "圓圈中的剔號", "en": "a tick in a circle"},
+    "shape.octagon-bar": {"zh-Hans": "八角形禁止标志", "zh-Hant-HK": "八角形禁止標誌", "en": "an octagon with a bar"},
+    "shape.triangle-exclamation": {"zh-Hans": "三角形感叹号", "zh-Hant-HK": "三角形感嘆號",
+                                   "en": "a triangle with an exclamation mark"},
     "control.repeat": {"zh-Hans": "重播", "zh-Hant-HK": "重播", "en": "Repeat"},
     "control.staff": {"zh-Hans": "工作人员", "zh-Hant-HK": "職員", "en": "Staff"},
     # plain-word reasons (citizen screen); keyed by kiosk.core.outcome.verdicts.Reason values
@@ -53,8 +82,8 @@ _TEXT: dict[str, dict[str, str]] = {
     "reason.ID_NOT_IN_STATUS_LIST": {"zh-Hans": "未查到记录", "zh-Hant-HK": "未能找到記錄", "en": "No record was found"},
     "reason.ID_NUMBER_INVALID": {"zh-Hans": "身份证号码无效", "zh-Hant-HK": "身份證號碼無效",
                                  "en": "The ID number is not valid"},
-    "reason.CARD_READ_FAILED": {"zh-Hans": "读卡失败，请重新放卡", "zh-Hant-HK": "讀卡失敗，請重新放卡",
-                                "en": "The card could not be read. Please lay it again"},
+    "reason.CARD_READ_FAILED": {"zh-Hans": "无法读取身份证", "zh-Hant-HK": "未能讀取身份證",
+                                "en": "The card could not be read"},
     "reason.HOLDER_MISMATCH": {"zh-Hans": "证件与通行证不符", "zh-Hant-HK": "證件與通行證不符",
                                "en": "The card and the pass do not match"},
     "reason.UNKNOWN_PREFIX": {"zh-Hans": "无法识别此码", "zh-Hant-HK": "無法識別此碼", "en": "This code is not recognised"},
@@ -66,6 +95,25 @@ _TEXT: dict[str, dict[str, str]] = {
                                          "en": "The kiosk's clock is wrong"},
     "reason.STATUS_ENTRY_EXPIRED": {"zh-Hans": "健康状态已过期", "zh-Hant-HK": "健康狀態已過期",
                                     "en": "The status record has expired"},
+    "reason.pairing": {"zh-Hans": "还需核对身份证", "zh-Hant-HK": "尚需核對身份證", "en": "Your ID card must be checked too"},
+    # the signed status, in words (the reason line of a valid document)
+    "status.green": {"zh-Hans": "健康码绿码，核验通过", "zh-Hant-HK": "綠碼，核對通過", "en": "Status green: checked and valid"},
+    "status.yellow": {"zh-Hans": "健康码黄码", "zh-Hant-HK": "黃碼", "en": "Status yellow"},
+    "status.red": {"zh-Hans": "健康码红码", "zh-Hant-HK": "紅碼", "en": "Status red"},
+    "status_word.green": {"zh-Hans": "绿码", "zh-Hant-HK": "綠碼", "en": "green"},
+    "status_word.yellow": {"zh-Hans": "黄码", "zh-Hant-HK": "黃碼", "en": "yellow"},
+    "status_word.red": {"zh-Hans": "红码", "zh-Hant-HK": "紅碼", "en": "red"},
+    # the document shown, in words (never a format code)
+    "doc.health": {"zh-Hans": "健康通行证", "zh-Hant-HK": "健康通行證", "en": "Health pass"},
+    "doc.vaccination": {"zh-Hans": "疫苗接种证明", "zh-Hant-HK": "疫苗接種證明", "en": "Vaccination certificate"},
+    "doc.test": {"zh-Hans": "检测证明", "zh-Hant-HK": "檢測證明", "en": "Test certificate"},
+    "doc.recovery": {"zh-Hans": "康复证明", "zh-Hant-HK": "康復證明", "en": "Recovery certificate"},
+    "doc.international": {"zh-Hans": "国际健康证书", "zh-Hant-HK": "國際健康證書", "en": "International certificate"},
+    "doc.shc": {"zh-Hans": "国际健康卡", "zh-Hant-HK": "國際健康卡", "en": "Health card"},
+    "doc.resident": {"zh-Hans": "居民身份证", "zh-Hant-HK": "居民身份證", "en": "ID card"},
+    "doc.hmt_permit": {"zh-Hans": "港澳台居民居住证", "zh-Hant-HK": "港澳台居民居住證", "en": "Residence permit"},
+    "doc.foreign": {"zh-Hans": "外国人永久居留身份证", "zh-Hant-HK": "外國人永久居留身份證",
+                    "en": "Permanent residence ID card"},
     "reason.other.PASS": {"zh-Hans": "核验通过", "zh-Hant-HK": "核對通過", "en": "Checked and valid"},
     "reason.other.STOP": {"zh-Hans": "通行证无效", "zh-Hant-HK": "通行證無效", "en": "This pass is not valid"},
     "reason.other.SEE_STAFF": {"zh-Hans": "需要人工核验", "zh-Hant-HK": "需要人手核對", "en": "A person needs to check this"},
@@ -76,8 +124,8 @@ _TEXT.update({
     "pin.staff": {"zh-Hans": "工作人员密码", "zh-Hant-HK": "職員密碼", "en": "Staff PIN"},
     "pin.admin": {"zh-Hans": "管理员密码", "zh-Hant-HK": "管理員密碼", "en": "Admin PIN"},
     "pin.wrong": {"zh-Hans": "密码错误", "zh-Hant-HK": "密碼錯誤", "en": "Wrong PIN"},
-    "pin.locked": {"zh-Hans": "错误次数过多，已锁定 {seconds} 秒", "zh-Hant-HK": "錯誤次數過多，已鎖定 {seconds} 秒",
-                   "en": "Too many wrong PINs: locked for {seconds} s"},
+    "pin.locked": {"zh-Hans": "错误次数过多，请在 {time} 后再试", "zh-Hant-HK": "錯誤次數過多，請在 {time} 後再試",
+                   "en": "Too many wrong PINs: try again in {time}"},
     "button.ok": {"zh-Hans": "确定", "zh-Hant-HK": "確定", "en": "OK"},
     "button.cancel": {"zh-Hans": "取消", "zh-Hant-HK": "取消", "en": "Cancel"},
     "button.close": {"zh-Hans": "退出", "zh-Hant-HK": "退出", "en": "Close"},
@@ -96,7 +144,8 @@ _TEXT.update({
     "button.voice_off": {"zh-Hans": "语音：关", "zh-Hant-HK": "語音：關", "en": "Voice: off"},
     "button.louder": {"zh-Hans": "大声", "zh-Hant-HK": "大聲", "en": "Louder"},
     "button.quieter": {"zh-Hans": "小声", "zh-Hant-HK": "細聲", "en": "Quieter"},
-    "button.exit": {"zh-Hans": "退出到桌面", "zh-Hant-HK": "退出到桌面", "en": "Exit to desktop"},
+    "button.exit": {"zh-Hans": "停止闸机，退出到桌面", "zh-Hant-HK": "停止閘機，退出到桌面",
+                    "en": "Stop gate, exit to desktop"},
     "staff.title": {"zh-Hans": "工作人员模式", "zh-Hant-HK": "職員模式", "en": "Staff mode"},
     "admin.title": {"zh-Hans": "管理面板", "zh-Hant-HK": "管理面板", "en": "Admin panel"},
     "staff.id_number": {"zh-Hans": "身份证号码", "zh-Hant-HK": "身份證號碼", "en": "ID number"},
@@ -108,6 +157,17 @@ _TEXT.update({
                       "en": "Returning to the citizen screen in {seconds} s"},
     "staff.unavailable": {"zh-Hans": "此功能不可用", "zh-Hant-HK": "此功能不可用", "en": "Not available on this kiosk"},
     "staff.error": {"zh-Hans": "出错：{message}", "zh-Hant-HK": "出錯：{message}", "en": "Error: {message}"},
+    "staff.help": {"zh-Hans": "有人在闸机呼叫工作人员", "zh-Hant-HK": "有人在閘機呼叫職員",
+                   "en": "Someone at this gate is calling for staff"},
+    "staff.status": {"zh-Hans": "健康状态", "zh-Hant-HK": "健康狀態", "en": "Status"},
+    "staff.code": {"zh-Hans": "代码", "zh-Hant-HK": "代碼", "en": "Code"},
+    "staff.lookup_result": {"zh-Hans": "查询结果", "zh-Hant-HK": "查詢結果", "en": "Lookup result"},
+    "button.help_done": {"zh-Hans": "已处理", "zh-Hant-HK": "已處理", "en": "Answered"},
+    "button.exit_confirm": {"zh-Hans": "确认停止闸机并退出？再按一次", "zh-Hant-HK": "確認停止閘機並退出？再按一次",
+                            "en": "Stop the gate and exit? Press again"},
+    "data.trust_bundle": {"zh-Hans": "信任数据包", "zh-Hant-HK": "信任資料包", "en": "Trust bundle"},
+    "data.status_list": {"zh-Hans": "状态名单", "zh-Hant-HK": "狀態名單", "en": "Status list"},
+    "device.log": {"zh-Hans": "记录", "zh-Hant-HK": "記錄", "en": "Event log"},
     "staff.birth_date": {"zh-Hans": "出生日期", "zh-Hant-HK": "出生日期", "en": "Birth date"},
     "entry.more": {"zh-Hans": "还需输入 {count} 位", "zh-Hant-HK": "尚需輸入 {count} 位", "en": "{count} more characters"},
     "entry.valid": {"zh-Hans": "号码有效", "zh-Hant-HK": "號碼有效", "en": "Number is valid"},
@@ -146,15 +206,23 @@ _TEXT.update({
     "device.clock": {"zh-Hans": "时钟", "zh-Hant-HK": "時鐘", "en": "Clock"},
     "device.audio": {"zh-Hans": "音频", "zh-Hant-HK": "音訊", "en": "Audio"},
 })
+_TEXT.update(GATE_TEXT)  # staff gate controls and the gate's reason (kiosk/core/outcome/gate_words.py)
 
-# What the loudspeaker says, by prompt key then language. Never a name, ID number or birth date.
+# What the loudspeaker says, by prompt key then language. Never a name, ID number or birth date. A verdict is
+# said as its word first (short: heard within 1.5 s of the verdict, after a tone), then its hint.
 _SPOKEN: dict[str, dict[str, str]] = {
     "idle": {"zh-Hans": "请放身份证，或出示通行码。", "zh-Hant-HK": "請放身份證，或者俾我睇通行碼。",
              "en": "Please lay your ID card here, or show your pass code."},
     "reading": {"zh-Hans": "正在核验，请稍候。", "zh-Hant-HK": "核對緊，請等等。", "en": "Checking, please wait."},
-    "pass": {"zh-Hans": "通过，请通行。", "zh-Hant-HK": "通過，請行。", "en": "Pass. Please go ahead."},
-    "stop": {"zh-Hans": "停止，请不要通行。", "zh-Hant-HK": "停，唔好行住。", "en": "Stop. Please do not go through."},
-    "see_staff": {"zh-Hans": "请找工作人员。", "zh-Hant-HK": "請搵職員。", "en": "Please see a member of staff."},
+    "pass": {"zh-Hans": "通过。", "zh-Hant-HK": "通過。", "en": "Pass."},
+    "pass_hint": {"zh-Hans": "请通行。", "zh-Hant-HK": "請行。", "en": "Please go ahead."},
+    "stop": {"zh-Hans": "停止。", "zh-Hant-HK": "停。", "en": "Stop."},
+    "stop_hint": {"zh-Hans": "请不要通行。", "zh-Hant-HK": "唔好行住。", "en": "Please do not go through."},
+    "see_staff": {"zh-Hans": "找工作人员。", "zh-Hant-HK": "請搵職員。", "en": "See staff."},
+    "see_staff_hint": {"zh-Hans": "请稍候。", "zh-Hant-HK": "請等等。", "en": "Please wait for a member of staff."},
+    "lift": {"zh-Hans": "请取回身份证。", "zh-Hant-HK": "請攞返身份證。", "en": "Please take your card."},
+    "help_called": {"zh-Hans": "已呼叫工作人员，请稍候。", "zh-Hant-HK": "已經叫咗職員，請等等。",
+                    "en": "Staff have been called. Please wait."},
     "unavailable": {"zh-Hans": "暂时无法核验，请找工作人员。", "zh-Hant-HK": "暫時核對唔到，請搵職員。",
                     "en": "Checks are not possible now. Please see staff."},
     "paused": {"zh-Hans": "本通道暂停使用，请找工作人员。", "zh-Hant-HK": "呢條通道暫停使用，請搵職員。",
@@ -163,6 +231,10 @@ _SPOKEN: dict[str, dict[str, str]] = {
 
 PROMPT_KEYS: tuple[str, ...] = tuple(_SPOKEN)
 OUTCOME_PROMPTS: Mapping[str, str] = {"PASS": "pass", "STOP": "stop", "SEE_STAFF": "see_staff"}
+# A prompt said as several parts, in order, in each language (the verdict word first, then its hint).
+PROMPT_PARTS: Mapping[str, tuple[str, ...]] = {"pass": ("pass", "pass_hint"), "stop": ("stop", "stop_hint"),
+                                               "see_staff": ("see_staff", "see_staff_hint")}
+TONED_PROMPTS = frozenset(OUTCOME_PROMPTS.values())  # a short tone goes first: heard before any word
 
 
 def text(key: str, language: str, **fields: object) -> str:

@@ -109,6 +109,8 @@ class Reason(enum.StrEnum):
     FHIR_BUNDLE_INVALID = "FHIR_BUNDLE_INVALID"  # an SHC whose FHIR bundle breaks the SMART Health Cards rules
     # -- the kiosk's own storage
     LOG_UNAVAILABLE = "LOG_UNAVAILABLE"  # the check could not be written to the event log
+    # -- the gate (turnstile / door output)
+    GATE_UNAVAILABLE = "GATE_UNAVAILABLE"  # a valid check, but the gate relay is lost or locked: staff let them in
     # -- anything else
     INTERNAL_ERROR = "INTERNAL_ERROR"
 

@@ -141,14 +141,18 @@ def open_bundle(data: bytes, roots: Iterable[RootKey]) -> TrustBundle:
     return TrustBundle(content, root.kid, bytes(data))
 
 
-def read_unverified(data: bytes) -> TrustBundle:
-    """Read a bundle WITHOUT checking its signature: only to show an operator what a file holds."""
+def inspect_bundle(data: bytes) -> TrustBundle:
+    """Read a bundle's fields WITHOUT checking its root signature: for an administrator's preview before
+    publishing, never for installing (a kiosk uses `open_bundle`). `root_kid` is the kid the signer claims.
+    Raises VerificationError for anything that is not a well-formed KTB1 bundle."""
     if len(data) > MAX_BUNDLE_BYTES:
         raise _bad(Reason.TRUST_BUNDLE_INVALID, f"{len(data)} bytes")
     try:
         sign1 = cose.decode_sign1(data)
         content = _parse(cbor2.loads(sign1.payload))
-    except (cose.CoseError, KeyError, TypeError, ValueError, IndexError, cbor2.CBORDecodeError) as exc:
+    except cose.CoseError as exc:
+        raise _bad(Reason.TRUST_BUNDLE_INVALID, str(exc)) from None
+    except (KeyError, TypeError, ValueError, IndexError, cbor2.CBORDecodeError) as exc:
         raise _bad(Reason.TRUST_BUNDLE_INVALID, str(exc) or type(exc).__name__) from None
     return TrustBundle(content, sign1.kid or b"", bytes(data))
 

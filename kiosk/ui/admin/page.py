@@ -37,11 +37,20 @@ class AdminPage(Page):
         m = settings.mm_to_px(5)
         grid.setContentsMargins(m, m, m, m)
         grid.setHorizontalSpacing(m)
-        grid.addWidget(label(self, sizes, strings.text("admin.title", lang), title=True), 0, 0, 1, 2)
-        left, right = QVBoxLayout(), QVBoxLayout()
-        grid.addLayout(left, 1, 0)
-        grid.addLayout(right, 1, 1)
+        self._title = label(self, sizes, strings.text("admin.title", lang), title=True)
+        left, middle, right = QVBoxLayout(), QVBoxLayout(), QVBoxLayout()
+        width, height = settings.screen_size
+        if width < height:  # portrait: the status across, export and settings side by side under it
+            places = ((left, 1, 0, 1, 2), (middle, 2, 0), (right, 2, 1))
+        elif width * settings.pixel_pitch_mm >= 210:  # a wide panel: three columns
+            places = ((left, 1, 0), (middle, 1, 1), (right, 1, 2))
+        else:
+            places = ((left, 1, 0), (middle, 2, 0), (right, 1, 1, 2, 1))
+        for layout, *where in places:
+            grid.addLayout(layout, *where)
+        grid.addWidget(self._title, 0, 0, 1, 3)
         self._build_status(left)
+        self._build_export(middle)
         self._build_settings(right)
         self.set_timeout_warning(None)
         self._show_volume()
@@ -56,6 +65,10 @@ class AdminPage(Page):
         row.addWidget(button(self, sizes, "button.refresh", self.refresh))
         row.addWidget(button(self, sizes, "button.sync", self._sync_now))
         left.addLayout(row)
+        left.addStretch(1)
+
+    def _build_export(self, left: QVBoxLayout) -> None:
+        sizes, lang = self.sizes, self._lang
         self.export_dir = QLineEdit(str(Path("/media")), self)
         self.export_dir.setFont(theme.language_font(lang, sizes.text))
         self.export_dir.setMinimumHeight(sizes.target)
@@ -67,7 +80,6 @@ class AdminPage(Page):
         usb.addWidget(button(self, sizes, "button.import_trust", self._import))
         left.addLayout(usb)
         self.message = label(self, sizes, bold=True)
-        self.message.setAccessibleName("message")
         left.addWidget(self.message)
         left.addStretch(1)
 
@@ -77,7 +89,8 @@ class AdminPage(Page):
         langs = QHBoxLayout()
         for code in strings.LANGUAGES:
             chooser = button(self, sizes, "", lambda c=code: self._choose_language(c))
-            chooser.set_label(strings.LANGUAGE_NAMES[code], code)
+            chooser.set_label(strings.LANGUAGE_SHORT[code], code)
+            chooser.setAccessibleName(strings.LANGUAGE_NAMES[code])
             langs.addWidget(chooser)
         right.addLayout(langs)
         self.voice = button(self, sizes, "button.voice_on" if settings.voice_enabled else "button.voice_off",
@@ -102,7 +115,18 @@ class AdminPage(Page):
         right.addWidget(self.pitch)
         self.identity = label(self, sizes, strings.text("admin.kiosk_id", lang, kiosk_id=clip(settings.kiosk_id)))
         right.addWidget(self.identity)
-        self.timeout, self.more = add_closing_rows(self, right, sizes, "button.exit", self.exit_requested.emit)
+        self.timeout, self.more = add_closing_rows(self, right, sizes, "button.exit", self._exit_pressed)
+        self._exit_armed = False
+
+    def _exit_pressed(self) -> None:
+        """Stopping the gate is confirmed: the first press asks, the second (on the same screen) exits."""
+        exit_button = self.findChild(type(self.voice), "button.exit")
+        if not self._exit_armed:
+            self._exit_armed = True
+            exit_button.set_label(strings.text("button.exit_confirm", self._lang), self._lang)
+            exit_button.setStyleSheet(exit_button.styleSheet() + " QPushButton { background: #A50021; }")
+            return
+        self.exit_requested.emit()
 
     def focus_entry(self) -> None:
         self.focusNextChild()
@@ -139,7 +163,9 @@ class AdminPage(Page):
         for item in health.data:
             fresh = strings.text("admin.fresh" if item.is_fresh(health.now) else "admin.stale", lang)
             age = strings.text("admin.age", lang, age=format_age(item.age(health.now)))
-            lines.append(f"  {clip(item.name, 30)} {clip(item.version, 20)}: {age}, {fresh}")
+            name = strings.text(f"data.{item.name.replace(' ', '_')}", lang)
+            name = clip(item.name, 30) if name.startswith("data.") else name
+            lines.append(f"  {name} {clip(item.version, 20)}: {age}, {fresh}")
         lines += [f"  {strings.text('admin.fault', lang)}: {clip(problem, 90)}" for problem in health.problems]
         clock = strings.text("admin.ok" if health.clock_ok else "admin.fault", lang)
         lines.append(f"  {strings.text('admin.clock', lang)}: {clock} {clip(health.clock_detail, 60)}".rstrip())

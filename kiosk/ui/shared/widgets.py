@@ -5,7 +5,7 @@ the colours a citizen sees (the contrast tests measure those pixels). GUI thread
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QWidget
 
@@ -93,6 +93,21 @@ class BigButton(QPushButton):
             f" border-radius: 8px; padding: 6px 14px; }}"
             f"QPushButton:focus {{ border: 6px solid #FFC20A; }}"
             f"QPushButton:disabled {{ background: #5A6470; color: #FFFFFF; }}")
+        self._fit_text()
+
+    def setMinimumSize(self, *size) -> None:  # noqa: N802 (Qt override)
+        super().setMinimumSize(*size)
+        self._min_px = self.minimumHeight()
+        self._fit_text()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_text()
+
+    def _fit_text(self) -> None:
+        """Never narrower than its text: a squeezed layout scrolls (staff) or is fitted (citizen), never clips."""
+        super().setMinimumWidth(max(getattr(self, "_min_px", 0), self.sizeHint().width() + 6))  # + focus ring
 
     def set_label(self, label: str, language: str) -> None:
         self.setText(label)
@@ -100,3 +115,4 @@ class BigButton(QPushButton):
         font = self.font()
         font.setFamilies(theme.FAMILIES.get(language, theme.FAMILIES["en"]) + ["Noto Sans CJK SC"])
         self.setFont(font)
+        self._fit_text()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QStackedLayout, QWidget
@@ -24,11 +25,12 @@ WARN_SECONDS = 20
 
 
 class StaffFlow(QObject):
-    def __init__(self, window: QWidget, stack: QStackedLayout, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, window: QWidget, stack: QStackedLayout, clock: Callable[[], float] = time.time) -> None:
         super().__init__(window)
         self._window, self._stack, self.clock = window, stack, clock
         settings: UiSettings = window.settings
-        self.guards = {role: PinGuard(settings.admin_max_failures, settings.admin_lockout_seconds)
+        store = Path(settings.lockout_state_path) if settings.lockout_state_path else None
+        self.guards = {role: PinGuard(settings.admin_max_failures, settings.admin_lockout_seconds, store, role)
                        for role in ("staff", "admin")}
         self.page: QWidget | None = None
         self.container: QScrollArea | None = None  # the page scrolls (200 % text) rather than clip
@@ -68,6 +70,7 @@ class StaffFlow(QObject):
     def refresh(self) -> None:
         if isinstance(self.page, StaffPage):
             self.page.refresh(self._window.device_status())
+            self.page.set_help(self._window.help_requested())
         elif isinstance(self.page, AdminPage):
             self.page.refresh()
 
@@ -87,6 +90,8 @@ class StaffFlow(QObject):
             page.pause_toggled.connect(win.set_paused)
             page.language_chosen.connect(win.choose_language)
             page.admin_requested.connect(lambda: self.ask_pin("admin"))
+            page.help_answered.connect(win.answer_help)
+            page.set_help(win.help_requested())
         else:
             page = AdminPage(win.settings, services, win.device_status(), win.audio_status(), win)
             page.settings_edited.connect(win.apply_settings)

@@ -7,14 +7,18 @@ GUI thread only.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.core.outcome import strings
 from kiosk.core.identity.idnumber import normalise
 from kiosk.core.outcome.policy import Policy
+from kiosk.core.outcome.result import VerificationResult
+from kiosk.core.outcome.view import VerdictView, verdict_view
+from kiosk.ui.citizen.icons import VerdictIcon
 from kiosk.ui.shared import theme
 from kiosk.ui.staff.access import id_entry_feedback
+from kiosk.ui.staff.gate_panel import GatePanel
 from kiosk.ui.staff.keypad import Keypad
 from kiosk.ui.shared.services import UiServices
 from kiosk.ui.shared.settings import UiSettings
@@ -30,12 +34,13 @@ class StaffPage(Page):
     pause_toggled = Signal(bool)
     language_chosen = Signal(str)
     more_time = Signal()
+    help_answered = Signal()
 
     def __init__(self, settings: UiSettings, services: UiServices, paused: bool,
                  devices: dict[str, tuple[bool, str]], parent: QWidget | None = None) -> None:
         super().__init__(theme.STAFF, parent)
         self._services, self._paused = services, paused
-        self._policy = Policy()
+        self.last_announcement = ""
         self.sizes = sizes = Sizes(settings)
         self._lang = sizes.language
         grid = QGridLayout(self)
@@ -43,9 +48,13 @@ class StaffPage(Page):
         grid.setContentsMargins(m, m, m, m)
         grid.setHorizontalSpacing(m)
         grid.addWidget(label(self, sizes, strings.text("staff.title", self._lang), title=True), 0, 0, 1, 2)
+        self._build_help(grid)
         left, right = QVBoxLayout(), QVBoxLayout()
-        grid.addLayout(left, 1, 0)
-        grid.addLayout(right, 1, 1)
+        grid.addLayout(left, 2, 0)
+        if settings.screen_size[0] < settings.screen_size[1]:  # portrait: the controls go under the keypad
+            grid.addLayout(right, 3, 0)
+        else:
+            grid.addLayout(right, 2, 1)
         self._build_lookup(left)
         self._build_controls(right, paused)
         self.set_timeout_warning(None)
@@ -62,15 +71,44 @@ class StaffPage(Page):
         self.keypad.entry.textChanged.connect(self._on_typed)
         self.keypad.submitted.connect(self.lookup)
         left.addWidget(self.keypad)
-        self.feedback = label(self, sizes)
-        self.feedback.setAccessibleName(strings.text("staff.id_number", self._lang))
+        self.feedback = label(self, sizes)  # read out as what it says (no fixed name hiding it)
         left.addWidget(self.feedback)
         left.addStretch(1)
 
+    def _build_help(self, grid: QGridLayout) -> None:
+        """The alert when a citizen pressed "call staff": amber banner, warning shape, and "answered"."""
+        self.help_banner = QWidget(self)
+        self.help_banner.setObjectName("help-banner")
+        self.help_banner.setStyleSheet(f"#help-banner {{ background: {theme.VERDICT['SEE_STAFF'].background}; }}")
+        self.help_banner.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        row = QHBoxLayout(self.help_banner)
+        icon = VerdictIcon(self.sizes.target, self.help_banner)
+        icon.set_outcome("SEE_STAFF", "#000000")
+        row.addWidget(icon)
+        self.help_text = label(self.help_banner, self.sizes, strings.text("staff.help", self._lang), bold=True)
+        self.help_text.setStyleSheet("color: #000000; background: transparent;")
+        self.help_text.setAccessibleName(strings.text("staff.help", self._lang))
+        row.addWidget(self.help_text, 1)
+        row.addWidget(button(self.help_banner, self.sizes, "button.help_done", self.help_answered.emit))
+        grid.addWidget(self.help_banner, 1, 0, 1, 2)
+        self.help_banner.setVisible(False)
+
+    def set_help(self, on: bool) -> None:
+        self.help_banner.setVisible(on)
+
     def _build_controls(self, right: QVBoxLayout, paused: bool) -> None:
         sizes = self.sizes
+        badge = QHBoxLayout()
+        self.badge_icon = VerdictIcon(sizes.target, self)
+        self.badge_icon.hide()
+        badge.addWidget(self.badge_icon)
+        self.badge = label(self, sizes, bold=True, title=True)
+        self.badge.setObjectName("verdict-badge")
+        self.badge.hide()
+        badge.addWidget(self.badge, 1)
+        right.addLayout(badge)
         self.result = label(self, sizes)
-        self.result.setAccessibleName(strings.text("button.lookup", self._lang))
+        self.result.setObjectName("lookup-result")
         right.addWidget(self.result)
         self.counts = label(self, sizes)
         right.addWidget(self.counts)
@@ -78,10 +116,14 @@ class StaffPage(Page):
         right.addWidget(self.devices)
         self.pause = button(self, sizes, "button.resume" if paused else "button.pause", self._toggle_pause)
         right.addWidget(self.pause)
+        self.gate = GatePanel(sizes, self._services.gate, parent=self) if self._services.gate else None
+        if self.gate is not None:
+            right.addWidget(self.gate)
         langs = QHBoxLayout()
         for code in strings.LANGUAGES:
             chooser = button(self, sizes, "", lambda c=code: self.language_chosen.emit(c))
-            chooser.set_label(strings.LANGUAGE_NAMES[code], code)
+            chooser.set_label(strings.LANGUAGE_SHORT[code], code)
+            chooser.setAccessibleName(strings.LANGUAGE_NAMES[code])
             langs.addWidget(chooser)
         right.addLayout(langs)
         self.timeout, self.more = add_closing_rows(self, right, sizes, "button.admin", self.admin_requested.emit)
@@ -120,30 +162,39 @@ class StaffPage(Page):
         if not ok:
             self.result.setText(strings.text("staff.error", self._lang, message=result))
             return
-        self.result.setText(self._describe(result))
+        self.show_view(_as_view(result))
+
+    def show_view(self, view: VerdictView) -> None:
+        """The same badge the gate shows (colour, shape, word), then the status, the reason and the identity."""
+        lang, outcome = self._lang, view.outcome.value
+        scheme = theme.scheme_for(outcome)
+        texts = view.texts(lang)
+        self.badge.setText(texts.word)
+        self.badge.setStyleSheet(f"color: {scheme.foreground}; background: {scheme.background}; padding: 6px;")
+        self.badge.setAccessibleName(f"{texts.word}. {texts.reason}")
+        self.badge_icon.set_outcome(outcome, theme.STAFF.foreground)
+        self.badge.show()
+        self.badge_icon.show()
+        status = view.status_text(lang)
+        lines = [texts.reason,
+                 f"{strings.text('staff.status', lang)}: {status}" if status else "",
+                 f"{strings.text('staff.code', lang)}: {view.reason_code}" if view.reason_code else "",
+                 view.identity_line(lang),
+                 f"{strings.text('staff.birth_date', lang)}: {view.birth_date}" if view.birth_date else ""]
+        self.result.setText("\n".join(line for line in lines if line))
+        spoken = " ".join([texts.word] + [line for line in lines[:2] if line])  # no identity read out
+        self.result.setAccessibleName(spoken)
+        from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+        self.last_announcement = spoken
+        if QAccessible.isActive():
+            QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self.result, spoken))
 
     def clear(self) -> None:
         self.keypad.clear()
         self.result.setText("")
-
-    def _describe(self, result: object) -> str:
-        try:
-            outcome = str(self._policy.outcome(result))
-        except Exception:  # noqa: BLE001 - an odd result object is shown as SEE STAFF, never a crash
-            outcome = "SEE_STAFF"
-        reason = str(getattr(getattr(result, "reason", ""), "value", getattr(result, "reason", "")))
-        holder = getattr(result, "holder", None)
-        lines = [strings.text(f"verdict.{outcome}", self._lang),
-                 f"{strings.reason_text(reason, outcome, self._lang)} ({clip(reason, 40)})",
-                 "  ".join(p for p in (clip(getattr(holder, "masked_name", "")),
-                                       clip(getattr(holder, "masked_id", ""))) if p)]
-        birth = clip(getattr(holder, "birth_date", ""), 20)
-        if birth:
-            lines.append(f"{strings.text('staff.birth_date', self._lang)}: {birth}")
-        until = getattr(result, "valid_until", None)
-        pass_type = clip(getattr(result, "pass_type", ""), 40)
-        lines.append(" ".join(p for p in (pass_type, clip(until, 40) if until else "") if p))
-        return "\n".join(line for line in lines if line)
+        self.badge.setText("")
+        self.badge.hide()
+        self.badge_icon.hide()
 
     def _on_typed(self, typed: str) -> None:
         feedback = id_entry_feedback(typed)
@@ -157,3 +208,13 @@ class StaffPage(Page):
         self.pause.set_label(strings.text("button.resume" if self._paused else "button.pause", self._lang),
                              self._lang)
         self.pause_toggled.emit(self._paused)
+
+
+def _as_view(result: object) -> VerdictView:
+    """The lookup service returns a VerdictView decided by the checkpoint's policy; a bare result (a test
+    double, an older service) is decided here with the built-in defaults."""
+    if isinstance(result, VerdictView):
+        return result
+    if isinstance(result, VerificationResult):
+        return verdict_view(result, Policy().outcome(result))
+    return verdict_view(result, "SEE_STAFF")

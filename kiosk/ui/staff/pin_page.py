@@ -7,12 +7,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.core.outcome import strings
 from kiosk.ui.shared import theme
-from kiosk.ui.staff.access import PinGuard
+from kiosk.ui.staff.access import PinGuard, format_wait
 from kiosk.ui.staff.keypad import Keypad
 from kiosk.ui.staff.pins import check_pin
 from kiosk.ui.shared.settings import UiSettings
@@ -45,7 +46,7 @@ class PinPage(Page):
         self.keypad.submitted.connect(self.submit)
         column.addWidget(self.keypad)
         self.message = label(self, sizes, "")
-        self.message.setAccessibleName("message")
+        # no fixed accessible name: a screen reader reads the message itself ("Wrong PIN", the countdown)
         column.addWidget(self.message)
         self.cancel = button(self, sizes, "button.cancel", self.cancelled.emit)
         column.addWidget(self.cancel)
@@ -55,6 +56,11 @@ class PinPage(Page):
         column.addWidget(self.more)
         self._language = lang
         self.set_timeout_warning(None)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.cancelled.emit,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._countdown = QTimer(self)  # the lockout counts down on screen
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._show_lock)
         self._show_lock()
 
     def set_timeout_warning(self, seconds: int | None) -> None:
@@ -79,10 +85,26 @@ class PinPage(Page):
             self.accepted.emit()
             return True
         self.message.setText(strings.text("pin.wrong", self._language))
+        _announce(self.message)
         self._show_lock()
         return False
 
     def _show_lock(self) -> None:
         remaining = self._guard.remaining(self._clock())
-        if remaining > 0:
-            self.message.setText(strings.text("pin.locked", self._language, seconds=math.ceil(remaining)))
+        locked = remaining > 0
+        if locked:
+            self.message.setText(strings.text("pin.locked", self._language, time=format_wait(remaining),
+                                              seconds=math.ceil(remaining)))
+            if not self._countdown.isActive():
+                self._countdown.start()
+        elif self._countdown.isActive():
+            self._countdown.stop()
+            self.message.setText("")
+        _announce(self.message)
+
+
+def _announce(widget: QWidget) -> None:
+    """Tell a screen reader about a new message (Qt >= 6.8 announcement events)."""
+    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+    if widget.text() and QAccessible.isActive():
+        QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(widget, widget.text()))
