@@ -67,13 +67,14 @@ def kiosk_latency(checks: int) -> tuple[list[float], list[float], int]:
     from kiosk.core.passes import offline_pass
     from kiosk.datadir import DataDir
     from kiosk.demo_data import GREEN_CARD, provision
+    from kiosk.provisioning import provision_demo
 
     app = QApplication.instance() or QApplication([])
     work = Path(tempfile.mkdtemp(prefix="bench-gate-"))
     data = DataDir(work / "data")
     now = datetime.now(timezone.utc)
     provision(data, now, work)
-    issuer = data.issuer()
+    issuer = provision_demo(data)
     texts = [offline_pass.seal(offline_pass.new_claims(GREEN_CARD.id_number, GREEN_CARD.name, Status.GREEN, now),
                                issuer.private_key, issuer.kid) for _ in range(checks)]
     relay = OutOfProcessRelay()

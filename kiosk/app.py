@@ -7,7 +7,9 @@ thread when the kiosk is enrolled with a central service.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from kiosk.core.outcome.verdicts import VerificationError
 from kiosk.core.outcome.view import VerdictView, verdict_view
 from kiosk.core.checks.verify import detect_format
 from kiosk.datadir import DataDir
+from kiosk.updates import NAMES, Updater, UpdateResult
 from kiosk.gate_wiring import attach_gate
 from kiosk.ui.shared.bridge import EventBridge
 from kiosk.ui.shared.services import UiServices
@@ -36,10 +39,21 @@ from sync.enrollment import load_enrollment
 from sync.transport import CentralLink
 
 __all__ = ["Check", "Kiosk", "make_window", "run_kiosk"]
+log = logging.getLogger("kiosk.app")
 STATUS_LIST_MAX_AGE = timedelta(days=2)
+SCREEN_SETTINGS = ("languages", "voice_enabled", "volume", "pixel_pitch_mm")  # what the admin panel changes
 LOG_DISK_BUDGET = 512 * 1024 * 1024
 HOUSEKEEPING_MS = 60_000  # clock record, trust freshness, disk budget
 _CITIZEN_INPUT = (CardPresented, CodeScanned, CodeSeen)
+
+
+@dataclass(frozen=True)
+class Downloaded:
+    """Trust data installed by the sync thread (or from a USB stick), for the GUI thread to adopt."""
+
+    update: UpdateResult
+    central_time: datetime | None = None  # the central service's clock during the round, when known
+    local_time: datetime | None = None  # ours at that moment
 
 
 class Kiosk(QObject):
@@ -64,6 +78,9 @@ class Kiosk(QObject):
         self.gate = attach_gate(self, **(gate_modules or {}))  # kiosk/gate_wiring.py: None without a [gate] relay
         self._housekeeping = QTimer(self)
         self._housekeeping.timeout.connect(self.housekeeping)
+        if data.kiosk_state().get("paused") is True:  # staff paused the gate before the restart
+            self.paused = True
+            window.set_paused(True)
         self.housekeeping()
 
     @property
@@ -106,15 +123,40 @@ class Kiosk(QObject):
         self._housekeeping.start(HOUSEKEEPING_MS)
 
     def _start_sync(self) -> None:
+        downloads = self.data.root / "central"
+        if downloads.is_dir():  # downloaded before a stop or crash and not installed yet
+            self.adopt(Downloaded(Updater(self.data, downloads).apply()))
         enrolled = load_enrollment(self.data.root / "central.json")
         if not enrolled:
             return
         key = load_or_create_device_key(self.data.root / "device-key.pem")
         link = CentralLink(enrolled.url, self.device_id, key, ca_file=enrolled.ca_file or None,
                            central_key=enrolled.central_key)
-        self.sync_client = SyncClient(self.checkpoint.log, link, self.data.root / "central",
-                                      heartbeat=self.heartbeat_state)
+        updater = Updater(self.data, downloads)
+        self.sync_client = SyncClient(self.checkpoint.log, link, downloads, heartbeat=self.heartbeat_state,
+                                      after_round=lambda client, report: self._after_sync(updater, client, report))
         self.sync_client.start()
+
+    def _after_sync(self, updater: Updater, client: SyncClient, report) -> None:
+        """The sync thread, after each round: install what was downloaded (verified, atomically, on disk), then
+        hand it to the GUI thread, which adopts it between two checks."""
+        update = updater.apply(fetch=client.fetch)
+        central = getattr(report, "central_time", None) or (client.link.last_server_time if report.ok else None)
+        client.link.last_server_time = None  # a later failed round must not replay this reading
+        offset = getattr(report, "clock_offset_s", None)
+        local = central + timedelta(seconds=offset) if central and offset is not None else self.clock()
+        self.bridge.post(Downloaded(update, central, local))
+
+    def adopt(self, downloaded: Downloaded) -> None:
+        """GUI thread: new trust data into the running checkpoint; refusals to the log and to staff."""
+        if downloaded.central_time is not None:
+            self.checkpoint.record_central_time(downloaded.central_time, downloaded.local_time or self.clock())
+        self.checkpoint.adopt(downloaded.update)
+        for line in downloaded.update.installed:
+            log.info("installed %s", line)
+        for problem in downloaded.update.problems.values():
+            log.warning("%s", problem)
+        self.housekeeping()
 
     def stop(self) -> None:
         self._housekeeping.stop()
@@ -153,7 +195,9 @@ class Kiosk(QObject):
 
     # -- events ------------------------------------------------------------------------------------------
     def handle_event(self, event: object) -> None:
-        if isinstance(event, _CITIZEN_INPUT) and self.paused:
+        if isinstance(event, Downloaded):
+            self.adopt(event)
+        elif isinstance(event, _CITIZEN_INPUT) and self.paused:
             self.ignored_while_paused += 1
         elif isinstance(event, CardPresented):
             self.show_check(self.checkpoint.check_card(event.card))
@@ -186,6 +230,7 @@ class Kiosk(QObject):
         """The callbacks the staff and admin screens use."""
         return UiServices(lookup=self.lookup_id, counts=self.today_counts, set_paused=self.set_paused,
                           health=self.health, sync_now=self.sync_now, export_to=self.export_to,
+                          import_from=self.import_from, settings_changed=self.save_settings,
                           help_changed=self.set_help_requested, exit_requested=quit_app,
                           gate=self.gate.control if self.gate is not None else None)
 
@@ -200,8 +245,35 @@ class Kiosk(QObject):
         self.help_requested = bool(on)
 
     def set_paused(self, paused: bool) -> None:
-        """While staff pause the gate, taps and scans are not checked (nothing is shown or logged)."""
-        self.paused = paused
+        """While staff pause the gate, taps and scans are not checked (nothing is shown or logged). Kept in the
+        data directory: a gate paused by staff stays paused after a restart or a power cut."""
+        self.paused = bool(paused)
+        try:
+            self.data.save_kiosk_state(paused=self.paused)
+        except OSError as exc:
+            log.warning("the pause could not be saved: %s", exc)
+
+    def save_settings(self, settings: UiSettings) -> None:
+        """The admin panel changed the screen settings: keep them across a restart."""
+        values = {k: getattr(settings, k) for k in SCREEN_SETTINGS}
+        values["languages"] = list(values["languages"])
+        try:
+            self.data.save_kiosk_state(ui=values)
+        except OSError as exc:
+            log.warning("the settings could not be saved: %s", exc)
+
+    def import_from(self, folder: Path) -> str:
+        """Admin panel, air-gapped site: install signed trust data from a folder (a USB stick), checked exactly
+        as a download is, into the running checkpoint."""
+        folder = Path(folder)
+        if not folder.is_dir():
+            return f"no folder {folder}"
+        update = Updater(self.data, folder, memo=self.data.root / "usb-import.json").apply()
+        self.adopt(Downloaded(update))
+        refused = "; ".join(update.problems.get(n, "") for n in NAMES if n in update.problems)
+        if update.installed:
+            return "installed " + ", ".join(update.installed) + (f"; {refused}" if refused else "")
+        return refused or f"nothing new in {folder} (trust-bundle[.ktb], status-list[.ksl], status-list-delta[.ksl])"
 
     def today_counts(self) -> dict[str, int]:
         midnight = self.clock().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
@@ -245,6 +317,7 @@ class Kiosk(QObject):
         clock = cp.clock_check(now)
         return KioskHealth(now=now, kiosk_id=self.device_id, devices=devices, data=(bundle, status), sync=sync,
                            clock_ok=not clock.suspect, clock_detail=clock.detail,
+                           problems=tuple(cp.problems.values()), paused=self.paused,
                            help_requested=self.help_requested,
                            gate=self.gate.keeper.health() if self.gate is not None else None)
 
@@ -255,7 +328,8 @@ def _detail(event: object) -> str:
 
 def make_window(config: KioskConfig, data: DataDir, screen: tuple[int, int] | None = None) -> KioskWindow:
     """The window with the site's settings: languages, kiosk mode, identity, and any [ui] keys of kiosk.toml;
-    `screen` (W, H) puts it on a panel of that size (and that panel's typical pitch unless [ui] sets one)."""
+    `screen` (W, H) puts it on a panel of that size (and that panel's typical pitch unless [ui] sets one); over
+    them what an admin last changed on screen (kept in the data directory, so it survives a restart)."""
     try:
         settings = UiSettings(languages=config.languages, kiosk_mode=config.fullscreen,
                               kiosk_id=data.device().device_id, site_name=config.site, **config.ui)
@@ -265,6 +339,14 @@ def make_window(config: KioskConfig, data: DataDir, screen: tuple[int, int] | No
         settings = settings.for_panel(*screen, pitch_mm=config.ui.get("pixel_pitch_mm"))
     if not settings.lockout_state_path:  # PIN lockouts survive a restart: kept beside the kiosk's other state
         settings = settings.replace(lockout_state_path=str(data.root / "pin-lockouts.json"))
+    saved = data.kiosk_state().get("ui", {})
+    if isinstance(saved, dict):
+        kept = {k: v for k, v in saved.items() if k in SCREEN_SETTINGS}
+        try:
+            settings = settings.replace(**{**kept, **({"languages": tuple(kept["languages"])}
+                                                      if isinstance(kept.get("languages"), list) else {})})
+        except (TypeError, ValueError) as exc:  # a damaged record: the site's settings stand
+            log.warning("saved screen settings ignored: %s", exc)
     return KioskWindow(settings)
 
 

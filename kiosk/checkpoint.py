@@ -19,12 +19,13 @@ from kiosk.core.checks import clock as clockmod
 from kiosk.core.identity.card import CardIdentity, CardType
 from kiosk.core.checks.card_check import verify_card
 from kiosk.core.identity.identity_match import IdentityPairing, PairState
-from kiosk.core.outcome.policy import Policy
+from kiosk.core.outcome.policy import Policy, PolicyError
 from kiosk.core.outcome.result import VerificationResult
 from kiosk.core.passes.shc_chunks import ChunkAssembler
 from kiosk.core.outcome.verdicts import Outcome, Reason, Verdict, VerificationError
 from kiosk.core.checks.verify import verify_text
 from kiosk.datadir import DataDir, boot_id
+from kiosk.updates import UpdateResult
 from sync.eventlog import DiskStatus, EventLog, EventLogError
 from sync.devicekey import DeviceKeyError, load_or_create_device_key
 from sync.logfile import open_log
@@ -56,7 +57,9 @@ class Checkpoint:
         self.clock = clock
         self.problems: dict[str, str] = {}  # "trust" / "status list" / "log" -> what is wrong, for staff
         self.trust = data.trust()
-        self.policy = Policy().merged(self.trust.policy, config.site).merged(config.policy_settings)
+        if self.trust.issued_at is None:  # a provisioned root, nothing signed by it yet: nothing passes
+            self.problems["trust"] = "no trust bundle installed (kiosk bundle install FILE, a USB import, or sync)"
+        self.policy = self._policy_for(self.trust)
         self.status_list = self._load_status_list()
         self.pairing = IdentityPairing(self.policy.pairing_window)
         device = data.device()
@@ -83,6 +86,38 @@ class Checkpoint:
         except (VerificationError, ValueError) as exc:
             self.problems["status list"] = f"status list rejected: {getattr(exc, 'reason', exc)}"
             return None
+
+    def _policy_for(self, trust) -> Policy:
+        """Built-in defaults, then the signed bundle's settings and its section for this site, then kiosk.toml."""
+        return Policy().merged(trust.policy, self.config.site).merged(self.config.policy_settings)
+
+    def adopt(self, update: UpdateResult) -> None:
+        """Take newly installed trust data into the running checkpoint (GUI thread, between two checks): the
+        trust store, its policy and the status list change together, so no check sees half an update. A bundle
+        whose policy this kiosk cannot apply keeps the old data in memory, and says so."""
+        if update.trust is not None:
+            try:
+                policy = self._policy_for(update.trust)
+            except PolicyError as exc:
+                update.problems["trust-bundle"] = f"trust bundle v{update.trust.version} policy unusable: {exc}"
+            else:
+                self.trust, self.policy, self.status_list = update.trust, policy, update.status_list
+                self.problems.pop("trust", None)
+                if policy.pairing_window != self.pairing.window:
+                    self.pairing = IdentityPairing(policy.pairing_window)
+        elif update.status_list is not None:
+            self.status_list = update.status_list
+        for name in ("trust-bundle", "status-list", "status-list-delta", "status list"):
+            self.problems.pop(f"update {name}", None)
+        self.problems.update({f"update {name}": why for name, why in update.problems.items()})
+        if update.status_list is not None or update.trust is not None:
+            self.problems.pop("status list", None)
+        self._anchor = self.data.clock_anchor()
+
+    def record_central_time(self, central: datetime, local: datetime) -> None:
+        """The central service's clock (read during a sync, `local` ours then) is authoritative for the record."""
+        self.data.record_central_time(central, local)
+        self._anchor = self.data.clock_anchor()
 
     def close(self) -> None:
         self.log.close()

@@ -75,9 +75,10 @@ class KioskConfig:
     camera: dict[str, Any] = field(default_factory=dict)  # [camera]: width, height, fps, fourcc (docs/camera.md)
     policy_settings: dict[str, Any] = field(default_factory=dict)  # [policy] as written, layered over the bundle's
     gate: GateConfig = field(default_factory=GateConfig)  # [gate]: turnstile/door relay and passage sensor
+    demo: bool = False  # `demo = true`: `kiosk run` accepts demo roots, demo issuer keys and the demo PINs
 
 
-_TOP_KEYS = {"site", "languages", "fullscreen", "data_dir", "devices", "policy", "ui", "camera", "gate"}
+_TOP_KEYS = {"site", "languages", "fullscreen", "data_dir", "devices", "policy", "ui", "camera", "gate", "demo"}
 _DEVICE_KEYS = set(DeviceConfig.__dataclass_fields__)
 _GATE_KEYS = set(GateConfig.__dataclass_fields__)
 
@@ -110,8 +111,11 @@ def config_from_dict(data: dict[str, Any]) -> KioskConfig:
         policy = Policy.from_dict(data.get("policy", {}))
     except ValueError as exc:
         raise ConfigError(f"[policy]: {exc}") from None
+    if not isinstance(data.get("demo", False), bool):
+        raise ConfigError("demo: expected true or false")
     try:
         return KioskConfig(
+            demo=data.get("demo", False),
             site=str(data.get("site", "demo")),
             languages=tuple(data.get("languages", KioskConfig.languages)),
             fullscreen=bool(data.get("fullscreen", False)),

@@ -2,28 +2,35 @@
 
 Layout (all under one folder, default $KIOSK_DATA_DIR or ~/.local/share/kiosk):
   pinned-roots.pem        the root public key(s) this kiosk trusts bundles from (see docs/formats.md:
-                          a real deployment installs this file with the kiosk image; the demo generates one)
-  demo-root/root-key.pem  the demo root's private key (first run only when no pinned roots exist; mode 0600)
+                          `kiosk provision --root ROOT.pub.pem` writes it; the demo provisioning pins a demo root)
+  demo-root/root-key.pem  the demo root's private key (demo provisioning only; mode 0600)
   initial-bundle.ktb      the shipped first bundle (signed by the root) so that a first start works offline
   trust-bundle.ktb        the installed trust bundle (replaced atomically; never by an older version)
-  issuer/issuer-key.pem   demo issuer's private key (generated on first use, mode 0600; never committed)
+  issuer/issuer-key.pem   the demo issuer's private key (demo provisioning only, mode 0600; never committed)
   status-list.cose        the signed status list for the ID-card path (KSL1 binary, see docs/formats.md)
   clock.json              the clock anchor: last trusted time, last accepted reading, monotonic pair
   device.json             this kiosk's id and its log-hashing key
+  kiosk-state.json        the staff pause and the admin panel's settings (survive a restart)
+  central/                files downloaded by sync (installed from there by kiosk/updates.py)
   events.sqlite           the local event log
 Files are replaced atomically (write to a temporary file, fsync, rename) so a crash never leaves half a file.
-Called from the GUI thread at start-up and from whichever thread installs downloaded data; not thread-safe
-by itself: one writer at a time.
+The class only reads and writes what it is asked to: nothing here creates keys, roots or bundles (that is
+kiosk/provisioning.py, an explicit step). A missing or unreadable root is a typed error (RootNotProvisioned,
+RootUnreadable), never a silent demo root. Called from the GUI thread and from the sync thread, which installs
+downloaded data: every read-check-write step holds one process-wide lock (`_one_writer`).
 """
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 import os
 import secrets
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +38,7 @@ from kiosk.core.trust import bundle as bundlemod
 from kiosk.core.checks import clock as clockmod
 from kiosk.core.trust import keys as keymod
 from kiosk.core.status import status_list as status_list_mod
-from kiosk.core.status.status_loading import KIND_DELTA, H_KIND, open_signed
+from kiosk.core.status.status_loading import H_BASE, H_KIND, H_VERSION, KIND_DELTA, ListFacts, open_signed, peek_facts
 from kiosk.core.trust.store import TrustDataError, TrustStore
 from kiosk.core.outcome.verdicts import VerificationError
 
@@ -79,6 +86,40 @@ class DeviceIdentity:
     log_hash_key: bytes
 
 
+class RootNotProvisioned(TrustDataError):
+    """No pinned root: the data directory has not been provisioned."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"no root key pinned at {path}: provision it with "
+                         f"`kiosk --data-dir {path.parent} provision --root ROOT.pub.pem`")
+        self.path = path
+
+
+_WRITER = threading.RLock()
+
+
+def _one_writer(method):
+    """Read-check-write steps (rollback checks, the clock record) run one at a time in this process: the sync
+    thread installs downloads while the GUI thread records the clock or imports from a USB stick."""
+    @functools.wraps(method)
+    def locked(*args, **kwargs):
+        with _WRITER:
+            return method(*args, **kwargs)
+    return locked
+
+
+class StatusBaseMissing(TrustDataError):
+    """A status-list delta whose base is not the installed list: the full list has to be fetched."""
+
+
+class RootUnreadable(TrustDataError):
+    """The pinned-roots file exists but cannot be read or holds no usable public key."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(f"the pinned root {path} is unreadable: {why}")
+        self.path = path
+
+
 class DataDir:
     def __init__(self, root: str | os.PathLike | None = None) -> None:
         self.root = Path(root) if root else default_data_dir()
@@ -87,8 +128,6 @@ class DataDir:
     def trust_path(self) -> Path:
         """The installed, root-signed trust bundle (KTB1)."""
         return self.root / "trust-bundle.ktb"
-
-    bundle_path = trust_path
 
     @property
     def initial_bundle_path(self) -> Path:
@@ -110,40 +149,49 @@ class DataDir:
     def event_log_path(self) -> Path:
         return self.root / "events.sqlite"
 
-    def issuer(self) -> Issuer:
-        """The demo issuer, created on first use; its public key is added to the trust bundle."""
+    def demo_issuer(self) -> Issuer | None:
+        """The demo issuer (its private key in issuer/issuer-key.pem), or None when this is no demo data dir."""
         path = self.root / "issuer" / "issuer-key.pem"
-        if path.exists():
-            private_key = keymod.load_private_key_pem(path.read_bytes())
-        else:
-            private_key = keymod.new_signing_key()
-            write_atomic(path, keymod.private_key_pem(private_key), mode=0o600)
-        issuer = Issuer(private_key, keymod.kid_for_public_key(private_key.public_key()))
-        trust = self.trust()
-        if not trust.keys_for(issuer.kid):
-            self.save_trust(trust.with_keys(issuer.issuer_key()))
-        return issuer
+        if not path.exists():
+            return None
+        private_key = keymod.load_private_key_pem(path.read_bytes())
+        return Issuer(private_key, keymod.kid_for_public_key(private_key.public_key()))
 
     # -- root keys -----------------------------------------------------------------------------------------
+    def has_root(self) -> bool:
+        return self.pinned_roots_path.exists()
+
     def pinned_roots(self) -> list[bundlemod.RootKey]:
-        """The pinned root public keys; on a first demo start, a demo root is generated and pinned."""
-        if not self.pinned_roots_path.exists():
-            self._create_demo_root()
-        return [bundlemod.RootKey.of(k) for k in _read_pem_public_keys(self.pinned_roots_path.read_bytes())]
+        """The pinned root public keys. Raises RootNotProvisioned / RootUnreadable, never creates one."""
+        try:
+            raw = self.pinned_roots_path.read_bytes()
+        except FileNotFoundError:
+            raise RootNotProvisioned(self.pinned_roots_path) from None
+        except OSError as exc:
+            raise RootUnreadable(self.pinned_roots_path, exc.strerror or str(exc)) from None
+        try:
+            return [bundlemod.RootKey.of(k) for k in read_pem_public_keys(raw)]
+        except (ValueError, TypeError) as exc:
+            raise RootUnreadable(self.pinned_roots_path, str(exc)) from None
+
+    @_one_writer
+    def pin_roots(self, pem: bytes) -> list[bundlemod.RootKey]:
+        """Write pinned-roots.pem (provisioning); the PEM must hold at least one public key."""
+        try:
+            roots = [bundlemod.RootKey.of(k) for k in read_pem_public_keys(pem)]
+        except (ValueError, TypeError) as exc:
+            raise RootUnreadable(self.pinned_roots_path, str(exc)) from None
+        write_atomic(self.pinned_roots_path, pem)
+        return roots
 
     def demo_root_key(self) -> Any | None:
         """The demo root's private key, or None on a kiosk whose root is held offline (a real deployment)."""
         path = self.root / "demo-root" / "root-key.pem"
         return keymod.load_private_key_pem(path.read_bytes()) if path.exists() else None
 
-    def _create_demo_root(self) -> None:
-        private_key = keymod.new_signing_key()
-        write_atomic(self.root / "demo-root" / "root-key.pem", keymod.private_key_pem(private_key), mode=0o600)
-        write_atomic(self.pinned_roots_path, keymod.public_key_pem(private_key.public_key()).encode())
-
     # -- trust bundle --------------------------------------------------------------------------------------
-    def trust_bundle(self) -> bundlemod.TrustBundle:
-        """The installed bundle; on first start the shipped initial bundle (or, for the demo, a new one)."""
+    def trust_bundle(self) -> bundlemod.TrustBundle | None:
+        """The installed bundle, else the shipped initial bundle, else None (a provisioned root, no bundle yet)."""
         roots = self.pinned_roots()
         for path in (self.trust_path, self.initial_bundle_path):
             if path.exists():
@@ -152,21 +200,18 @@ class DataDir:
                 except VerificationError as exc:
                     if path == self.initial_bundle_path:
                         raise TrustDataError(f"{path.name} rejected: {exc.reason} {exc.detail}") from None
-        root_key = self.demo_root_key()
-        if root_key is None:
-            raise TrustDataError("no trust bundle installed and no initial bundle shipped")
-        now = datetime.now(timezone.utc).replace(microsecond=0)
-        signed = bundlemod.sign_bundle(bundlemod.BundleContent.from_trust(TrustStore(), 1, now), root_key)
-        write_atomic(self.initial_bundle_path, signed)
-        return self.install_bundle(signed)
+        return None
 
     def trust(self) -> TrustStore:
         """The trust store from the installed bundle, with the clock record's trusted time attached."""
         bundle = self.trust_bundle()
         anchor = self.clock_anchor()
+        if bundle is None:  # a provisioned root and nothing signed by it yet: nothing is trusted
+            return TrustStore(trusted_time=anchor.floor)
         floor = max((t for t in (anchor.floor, bundle.content.issued_at) if t is not None))
         return bundle.trust_store().with_changes(trusted_time=floor)
 
+    @_one_writer
     def install_bundle(self, data: bytes) -> bundlemod.TrustBundle:
         """Check a downloaded bundle (root signature, no rollback) and swap it in atomically."""
         candidate = bundlemod.open_bundle(data, self.pinned_roots())
@@ -181,17 +226,6 @@ class DataDir:
         self.record_trusted_time(candidate.content.issued_at, f"bundle v{candidate.version}")
         return candidate
 
-    def save_trust(self, trust: TrustStore) -> None:
-        """Demo and tests: sign `trust` as the next bundle version with the demo root and install it."""
-        root_key = self.demo_root_key()
-        if root_key is None:
-            raise TrustDataError("this kiosk holds no root key: trust changes arrive as signed bundles")
-        installed = self.trust_bundle() if self.trust_path.exists() else None
-        version = max(trust.version, installed.version if installed else 0) + 1
-        now = datetime.now(timezone.utc).replace(microsecond=0)
-        content = bundlemod.BundleContent.from_trust(trust, version, now)
-        self.install_bundle(bundlemod.sign_bundle(content, root_key))
-
     # -- status list ---------------------------------------------------------------------------------------
     def status_list(self, trust: TrustStore | None = None) -> status_list_mod.StatusList | None:
         """The stored status list (signature and body digest checked), or None when none is installed."""
@@ -199,21 +233,42 @@ class DataDir:
             return None
         return status_list_mod.load(self.status_list_path.read_bytes(), trust or self.trust())
 
-    def install_status_list(self, data: bytes, trust: TrustStore | None = None) -> status_list_mod.StatusList:
-        """Install a signed snapshot, or apply a signed delta to the stored list; never go back a version."""
+    @_one_writer
+    def install_status_list(self, data: bytes, trust: TrustStore | None = None,
+                            kind: str = "auto") -> status_list_mod.StatusList:
+        """Install a signed list, atomically; never go back. `kind`: "full" (a snapshot, or a merged list as the
+        central publishes it: delta header with the merged body), "delta" (applied to the installed list; raises
+        StatusBaseMissing when the installed list is not its base), "auto" (whole when it verifies whole)."""
         trust = trust or self.trust()
-        current = self.status_list(trust) if self.status_list_path.exists() else None
-        if data[:4] == status_list_mod.MAGIC and _is_delta(data, trust):
-            if current is None:
-                raise TrustDataError("a status delta needs an installed snapshot")
+        if kind == "delta" or (kind == "auto" and _is_delta(data, trust) and not _verifies_whole(data, trust)):
+            try:
+                current = self.status_list(trust)
+            except VerificationError:
+                current = None  # signed by a key no longer trusted: the delta cannot apply; fetch a snapshot
+            header = open_signed(data, trust).header
+            if current is None or (header.get(H_BASE) != current.version and header.get(H_VERSION, 0) > current.version):
+                raise StatusBaseMissing(f"status delta v{header.get(H_BASE)}->v{header.get(H_VERSION)} needs its "
+                                        f"base; installed: {'none' if current is None else f'v{current.version}'}")
             new = status_list_mod.apply_delta(current, data, trust)
         else:
             new = status_list_mod.load(data, trust)
-            if current is not None and current.region == new.region and new.version <= current.version:
-                raise TrustDataError(f"status list version {new.version} is not newer than {current.version}")
+            _check_not_older(self._installed_list_facts(trust), new)
         write_atomic(self.status_list_path, new.to_bytes())
         self.record_trusted_time(new.issued_at, f"status list {new.region} v{new.version}")
         return new
+
+    def _installed_list_facts(self, trust: TrustStore) -> ListFacts | None:
+        """Region, version, issue time and signing key of the installed list. Read from the verified list when
+        it still verifies, else from its header unverified (its signer was rotated out or revoked): the file was
+        verified when it was installed, and these facts only ever make an update stricter."""
+        if not self.status_list_path.exists():
+            return None
+        raw = self.status_list_path.read_bytes()
+        try:
+            current = status_list_mod.load(raw, trust)
+            return ListFacts(current.region, current.version, current.issued_at, current.kid)
+        except VerificationError:
+            return peek_facts(raw)
 
     # -- clock ---------------------------------------------------------------------------------------------
     def clock_anchor(self) -> clockmod.ClockAnchor:
@@ -228,28 +283,66 @@ class DataDir:
         except (ValueError, TypeError, AttributeError):
             return clockmod.ClockAnchor()  # a damaged record is rebuilt from the next trusted time
 
-    def save_clock_anchor(self, anchor: clockmod.ClockAnchor) -> None:
+    def save_clock_anchor(self, anchor: clockmod.ClockAnchor, central_offset_s: float | None = None) -> None:
         data = {"trusted_time": _iso(anchor.trusted_time), "trusted_source": anchor.trusted_source,
                 "last_seen": _iso(anchor.last_seen), "wall_at": _iso(anchor.wall_at),
-                "monotonic_at": anchor.monotonic_at, "boot_id": anchor.boot_id}
+                "monotonic_at": anchor.monotonic_at, "boot_id": anchor.boot_id,
+                "central_offset_s": self.central_offset_s() if central_offset_s is None else central_offset_s}
         write_atomic(self.clock_path, json.dumps(data, indent=1).encode())
 
+    @_one_writer
     def record_trusted_time(self, trusted: datetime, source: str, authoritative: bool = False) -> None:
         """A signed time (bundle, status list) or the central service's time (`authoritative`, from sync)."""
         self.save_clock_anchor(clockmod.trust_time(self.clock_anchor(), trusted, source, authoritative=authoritative))
 
+    @_one_writer
+    def record_central_time(self, central: datetime, local: datetime) -> None:
+        """The central service's clock, read during a sync (`local`: ours at that moment). Authoritative: it
+        resets the record, and this boot's wall/monotonic pair is pinned to it, so a kiosk clock that is hours
+        off the central's is judged suspect (JUMPED) from now on instead of syncing "ok"; the offset is kept in
+        clock.json (`central_offset_s`, ours minus the central's) for the heartbeat and the admin panel."""
+        anchor = clockmod.trust_time(self.clock_anchor(), central, "central", authoritative=True)
+        anchor = dataclasses.replace(anchor, wall_at=central, monotonic_at=time.monotonic(), boot_id=boot_id())
+        self.save_clock_anchor(anchor, central_offset_s=round((local - central).total_seconds(), 3))
+
+    def central_offset_s(self) -> float | None:
+        try:
+            value = json.loads(self.clock_path.read_text(encoding="utf-8")).get("central_offset_s")
+        except (OSError, ValueError, AttributeError):
+            return None
+        return float(value) if isinstance(value, (int, float)) else None
+
     def clock_check(self, now: datetime) -> clockmod.ClockCheck:
         """Judge the system clock against the record, this boot's monotonic clock included."""
-        bundle_time = self.trust_bundle().content.issued_at if self.trust_path.exists() else None
+        bundle = self.trust_bundle() if self.trust_path.exists() else None
+        bundle_time = bundle.content.issued_at if bundle else None
         return clockmod.assess(now, bundle_time, trusted_time=bundle_time, anchor=self.clock_anchor(),
                                monotonic_now=time.monotonic(), boot_id=boot_id())
 
+    @_one_writer
     def observe_clock(self, now: datetime) -> clockmod.ClockCheck:
         """Check the clock and, when it is believable, record the reading (time stays monotonic across restarts)."""
         check = self.clock_check(now)
         if not check.suspect:
             self.save_clock_anchor(clockmod.observe(self.clock_anchor(), now, time.monotonic(), boot_id()))
         return check
+
+    # -- state that survives a restart ----------------------------------------------------------------------
+    @property
+    def kiosk_state_path(self) -> Path:
+        return self.root / "kiosk-state.json"
+
+    def kiosk_state(self) -> dict[str, Any]:
+        """The staff pause and the admin panel's settings as last saved ({} when none or damaged)."""
+        try:
+            state = json.loads(self.kiosk_state_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return state if isinstance(state, dict) else {}
+
+    @_one_writer
+    def save_kiosk_state(self, **changes: Any) -> None:
+        write_atomic(self.kiosk_state_path, json.dumps({**self.kiosk_state(), **changes}, indent=1).encode())
 
     def device(self) -> DeviceIdentity:
         path = self.root / "device.json"
@@ -265,6 +358,26 @@ def _is_delta(data: bytes, trust: TrustStore) -> bool:
     return open_signed(data, trust).header.get(H_KIND) == KIND_DELTA
 
 
+def _verifies_whole(data: bytes, trust: TrustStore) -> bool:
+    try:
+        status_list_mod.load(data, trust)
+        return True
+    except VerificationError:
+        return False
+
+
+def _check_not_older(current: ListFacts | None, new: status_list_mod.StatusList) -> None:
+    """A list replaces the installed one of its region when its version is higher, or (an issuer-key rotation:
+    a new key may start its own numbering) when another key signed it and it was issued later."""
+    if current is None or current.region != new.region:
+        return
+    if new.version > current.version:
+        return
+    if new.kid != current.kid and current.issued_at is not None and new.issued_at > current.issued_at:
+        return
+    raise TrustDataError(f"status list version {new.version} is not newer than {current.version}")
+
+
 def boot_id() -> str:
     """This boot's id (Linux); monotonic readings are comparable only within one boot."""
     try:
@@ -273,7 +386,7 @@ def boot_id() -> str:
         return ""
 
 
-def _read_pem_public_keys(data: bytes) -> list[Any]:
+def read_pem_public_keys(data: bytes) -> list[Any]:
     marker = b"-----END PUBLIC KEY-----"
     blocks = [b + marker for b in data.split(marker) if b.strip()]
     if not blocks:

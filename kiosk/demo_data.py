@@ -11,6 +11,7 @@ from kiosk.core.status import status_list
 from kiosk.core.identity.card import CardIdentity, CardType
 from kiosk.core.outcome.verdicts import Outcome, Status
 from kiosk.datadir import DataDir, write_atomic
+from kiosk.provisioning import provision_demo
 
 GREEN_CARD = CardIdentity(CardType.RESIDENT, "张三", "11010519491231002X", "1", "19491231",
                           "20200101", "长期", "北京市公安局西城分局")
@@ -32,10 +33,10 @@ class Step:
 
 
 def provision(data: DataDir, now: datetime, out_dir: Path) -> list[Step]:
-    """Create the demo issuer, a signed status list and printed codes; return the scenario's steps."""
+    """Provision the demo (root, bundle, issuer), a signed status list and printed codes; return the steps."""
     from kiosk.printing import PrintablePass, write_pass
 
-    issuer = data.issuer()
+    issuer = provision_demo(data, now)
     until = now + timedelta(days=30)
     entries = {GREEN_CARD.id_number: (Status.GREEN, until), RED_CARD.id_number: (Status.RED, until)}
     signed = status_list.build(entries, secrets.token_bytes(32), now, 1, issuer.private_key, issuer.kid)

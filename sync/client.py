@@ -55,7 +55,8 @@ class SyncClient:
                  backoff_base_s: float = 2.0, backoff_cap_s: float = 900.0, rng: random.Random | None = None,
                  heartbeat: HeartbeatSource | None = None,
                  keep_synced_for: timedelta | None = timedelta(days=90),
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 after_round: Callable[[SyncClient, SyncReport], None] | None = None) -> None:
         self.log = log
         self.link = link
         self.public_key = getattr(link, "public_key", None)  # to check the log's signatures before each upload
@@ -69,6 +70,7 @@ class SyncClient:
         self.heartbeat_source = heartbeat  # () -> KioskState, from the composition root; called every round
         self._clock = clock
         self.keep_synced_for = keep_synced_for
+        self.after_round = after_round  # the kiosk installs what was downloaded (kiosk/updates.py), same thread
         self.failures = 0
         self.last_report: SyncReport | None = None
         self._wake = threading.Event()
@@ -93,6 +95,7 @@ class SyncClient:
                 report.error = str(exc)
             except Exception as exc:  # a full disk, a broken file, a malformed answer: report it, keep the thread
                 report.error = f"{type(exc).__name__}: {exc}"
+            self._after_round(report)
             self.failures = 0 if report.ok else self.failures + 1
             self._send_heartbeat(report)  # last, so it reports what this round installed
             self.last_report = report
@@ -167,6 +170,28 @@ class SyncClient:
                 _write_atomically(self.download_dir / name, got.body)
                 _write_atomically(etag_path, got.etag.encode())
                 report.updated_files.append(name)
+
+    def fetch(self, name: str) -> bytes | None:
+        """Download `name` now, unconditionally (a status-list delta whose base the kiosk lacks needs the full
+        list); stores it like the round's downloads. None when nothing is published or the service is away."""
+        try:
+            got = self.link.download(name)
+        except SyncError:
+            return None
+        if got.status != 200:
+            return None
+        self.download_dir.mkdir(parents=True, exist_ok=True)
+        _write_atomically(self.download_dir / name, got.body)
+        _write_atomically(self.download_dir / f".{name}.etag", got.etag.encode())
+        return got.body
+
+    def _after_round(self, report: SyncReport) -> None:
+        if self.after_round is None:
+            return
+        try:
+            self.after_round(self, report)
+        except Exception as exc:  # installing is the kiosk's business; it must never stop the sync thread
+            report.error = report.error or f"installing downloads: {type(exc).__name__}: {exc}"
 
     # ------------------------------------------------------------------ background thread
     def next_delay(self) -> float:

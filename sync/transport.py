@@ -10,6 +10,8 @@ import json
 import os
 import ssl
 import time
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +62,7 @@ class CentralLink:
         self.central_key = central_key
         self.deadline_s = deadline_s  # whole transfer, however slowly the bytes come (sync/deadline.py)
         self.max_download = max_download
+        self.last_server_time: datetime | None = None  # the service's clock (HTTP Date) at its last answer
         verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=str(ca_file)) if ca_file else True
         self._http = httpx.Client(base_url=self.base_url, timeout=timeout,
                                   transport=transport or DeadlineTransport(verify=verify))
@@ -109,6 +112,7 @@ class CentralLink:
                 raise SyncError(f"{method} {path}: {exc}", retryable=False) from exc
             if signed and self.central_key and response.status_code in ok:
                 self._check_answer(method, path, headers[auth.HEADER_NONCE], response)
+            self.last_server_time = _http_date(response.headers.get("date")) or self.last_server_time
             server_time = response.headers.get(auth.HEADER_SERVER_TIME)
             if response.status_code == 401 and server_time and attempt == 1 and server_time.isdigit():
                 self.clock_offset = int(server_time) - time.time()
@@ -131,6 +135,15 @@ class CentralLink:
             raise SyncError(f"{method} {path}: the answer is not signed by the central this kiosk enrolled with "
                             "(ignored: nothing is marked synced or installed)", retryable=False,
                             status=response.status_code)
+
+
+def _http_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value).astimezone(timezone.utc)
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _json_object(response: httpx.Response) -> dict[str, Any]:

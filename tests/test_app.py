@@ -9,11 +9,13 @@ import pytest
 
 from drivers.sam.emulator import ReaderEmulator
 from drivers.scanner.emulator import ScannerEmulator
+from drivers.scanner.events import CodeScanned
 from kiosk.app import Kiosk
 from kiosk.config import DeviceConfig, KioskConfig
 from kiosk.core.passes import offline_pass
 from kiosk.core.outcome.verdicts import Outcome, Status, Verdict
 from kiosk.datadir import DataDir
+from kiosk.provisioning import provision_demo
 from kiosk.demo_data import GREEN_CARD, UNKNOWN_CARD, provision
 from kiosk.ui.window import KioskWindow
 
@@ -49,7 +51,7 @@ def logged_rows(data: DataDir) -> list[tuple]:
 
 def test_a_scanned_code_is_verified_logged_and_shown(setup, qtbot):
     kiosk, data, _, scanner = setup
-    issuer = data.issuer()
+    issuer = provision_demo(data)
     claims = offline_pass.new_claims(GREEN_CARD.id_number, GREEN_CARD.name, Status.GREEN, NOW)
     with qtbot.waitSignal(kiosk.check_shown, timeout=30_000) as shown:
         scanner.scan(offline_pass.seal(claims, issuer.private_key, issuer.kid))
@@ -98,7 +100,7 @@ def test_a_code_that_is_no_pass_gets_see_staff(setup, qtbot):
 
 def test_a_pass_from_last_month_is_expired(setup, qtbot):
     kiosk, data, _, scanner = setup
-    issuer = data.issuer()
+    issuer = provision_demo(data)
     claims = offline_pass.new_claims(GREEN_CARD.id_number, GREEN_CARD.name, Status.GREEN, NOW - timedelta(days=30))
     with qtbot.waitSignal(kiosk.check_shown, timeout=30_000) as shown:
         scanner.scan(offline_pass.seal(claims, issuer.private_key, issuer.kid))
@@ -156,6 +158,94 @@ def test_the_camera_path_reads_a_printed_pass_from_an_image_folder(tmp_path, qtb
         with qtbot.waitSignal(kiosk.check_shown, timeout=30_000) as shown:
             kiosk.start_devices()
         assert (shown.args[0].result.verdict, shown.args[0].outcome) == (Verdict.VALID, Outcome.PASS)
+    finally:
+        kiosk.stop()
+
+
+def test_the_staff_pause_and_the_admin_settings_survive_a_restart(tmp_path, qtbot):
+    from kiosk.app import make_window
+
+    data = DataDir(tmp_path / "data")
+    provision(data, NOW, tmp_path)
+    config = KioskConfig()
+    window = make_window(config, data)
+    qtbot.addWidget(window)
+    kiosk = Kiosk(config, data, window)
+    services = kiosk.services(lambda: None)
+    window.set_services(services)
+    window.set_paused(True)  # what the staff page's pause button does
+    services.settings_changed(window.settings.replace(volume=0.3, languages=("en", "zh-Hans", "zh-Hant-HK")))
+    kiosk.stop()
+
+    restarted_window = make_window(config, data)
+    qtbot.addWidget(restarted_window)
+    restarted = Kiosk(config, data, restarted_window)
+    try:
+        assert restarted.paused and restarted_window.is_paused() and restarted_window.current_state() == "paused"
+        assert restarted_window.settings.volume == 0.3 and restarted_window.settings.primary_language == "en"
+        restarted.handle_event(CodeScanned("KP1:ANYTHING"))
+        assert restarted.ignored_while_paused == 1 and logged_rows(data) == []
+    finally:
+        restarted.stop()
+
+
+def test_an_air_gapped_site_imports_trust_data_from_a_usb_folder_in_the_admin_panel(tmp_path, qtbot):
+    """Own root, no central: the admin types the stick's folder and presses "Import trust data"; the bundle is
+    checked like a download (a foreign root's bundle is refused and the old one stays) and the running kiosk
+    uses it at once."""
+    import dataclasses
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.core.trust import bundle as ktb
+    from kiosk.core.trust.keys import IssuerKey, kid_for_public_key, new_signing_key, public_key_pem
+    from kiosk.core.trust.store import TrustStore
+    from kiosk.provisioning import provision_root
+
+    root, issuer = new_signing_key(), new_signing_key()
+    key = IssuerKey(kid_for_public_key(issuer.public_key()), issuer.public_key(), "CN-GATE", frozenset({"KP1"}))
+
+    def bundle(version, signer=root, revoked=frozenset()):
+        content = ktb.BundleContent.from_trust(TrustStore((key,)), version, NOW)
+        return ktb.sign_bundle(dataclasses.replace(content, revoked_pass_ids=revoked), signer)
+
+    data = DataDir(tmp_path / "data")
+    provision_root(data, public_key_pem(root.public_key()).encode())
+    data.install_bundle(bundle(1))
+    claims = offline_pass.new_claims(GREEN_CARD.id_number, GREEN_CARD.name, Status.GREEN, NOW, issuer="CN-GATE")
+    text = offline_pass.seal(claims, issuer, key.kid)
+    window = KioskWindow()
+    qtbot.addWidget(window)
+    kiosk = Kiosk(KioskConfig(), data, window)
+    window.set_services(kiosk.services(lambda: None))
+    try:
+        assert kiosk.checkpoint.check_text(text).result.verdict is Verdict.VALID
+        foreign, stick = tmp_path / "foreign", tmp_path / "usb"
+        foreign.mkdir()
+        stick.mkdir()
+        (foreign / "trust-bundle.ktb").write_bytes(bundle(5, signer=new_signing_key()))
+        (stick / "trust-bundle.ktb").write_bytes(bundle(2, revoked=frozenset({claims.pass_id})))
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+        window.staff.ask_pin("admin")
+        QTest.keyClicks(QApplication.focusWidget(), "135790")
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        assert window.current_state() == "admin"
+        panel = window.staff.page
+        panel.export_dir.setText(str(foreign))
+        panel.findChild(type(panel.voice), "button.import_trust").click()
+        assert "refused" in panel.message.text() and kiosk.checkpoint.trust.version == 1
+        assert "TRUST_BUNDLE_ROOT_UNKNOWN" in panel.health.text()  # and it stays in the health view for staff
+        panel.export_dir.setText(str(stick))
+        panel.findChild(type(panel.voice), "button.import_trust").click()
+        assert "installed trust bundle v2" in panel.message.text()
+        window.grab().save(str(tmp_path / "admin-import.png"))
+        assert kiosk.checkpoint.trust.version == 2 and data.trust().version == 2
+        assert kiosk.checkpoint.check_text(text).result.verdict is Verdict.REVOKED
     finally:
         kiosk.stop()
 

@@ -12,6 +12,7 @@ from kiosk.core.passes import offline_pass
 from kiosk.core.identity.identity_match import FLAG_IDENTITY_MATCHED
 from kiosk.core.outcome.verdicts import Outcome, Reason, Status, Verdict
 from kiosk.datadir import DataDir
+from kiosk.provisioning import provision_demo
 from kiosk.demo_data import GREEN_CARD, RED_CARD, UNKNOWN_CARD, provision
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
@@ -47,7 +48,7 @@ def desk(tmp_path):
 
 def printed_pass(data: DataDir, card, status=Status.GREEN, issued=None) -> str:
     issued = issued or NOW
-    issuer = data.issuer()
+    issuer = provision_demo(data)
     claims = offline_pass.new_claims(card.id_number, card.name, status, issued, issuer=issuer.name)
     return offline_pass.seal(claims, issuer.private_key, issuer.kid)
 

@@ -16,6 +16,7 @@ from kiosk.config import DeviceConfig, GateConfig, KioskConfig
 from kiosk.core.outcome.verdicts import Outcome, Reason, Status
 from kiosk.core.passes import offline_pass
 from kiosk.datadir import DataDir
+from kiosk.provisioning import provision_demo
 from kiosk.demo_data import GREEN_CARD, provision
 from kiosk.ui.window import KioskWindow
 
@@ -42,7 +43,7 @@ def gate_kiosk(tmp_path, qtbot):
 
 
 def seal(data: DataDir, status: Status = Status.GREEN, now: datetime = NOW, pass_id: str | None = None) -> str:
-    issuer = data.issuer()
+    issuer = provision_demo(data)
     claims = offline_pass.new_claims(GREEN_CARD.id_number, GREEN_CARD.name, status, now, pass_id=pass_id)
     return offline_pass.seal(claims, issuer.private_key, issuer.kid)
 

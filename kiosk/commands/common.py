@@ -10,7 +10,7 @@ from typing import Any
 
 from kiosk.cli import UsageError
 from kiosk.core.trust.store import TrustDataError, TrustStore
-from kiosk.datadir import DataDir
+from kiosk.datadir import DataDir, RootNotProvisioned
 
 MAX_TRUST_FILE_BYTES = 16 * 1024 * 1024
 MAX_SMALL_FILE_BYTES = 1024 * 1024  # keys, policies
@@ -77,6 +77,9 @@ def load_trust(args: argparse.Namespace) -> TrustStore:
         return _with_installed_reference(load_trust_file(Path(trust_arg)), args)
     try:
         return data_dir(args).trust()
+    except RootNotProvisioned as exc:  # nothing provisioned: nothing is trusted (never a silent demo root)
+        print(f"kiosk {args.command}: {exc}; nothing is trusted", file=sys.stderr)
+        return TrustStore()
     except (ValueError, TrustDataError) as exc:
         raise UsageError(f"the data directory's trust store is unreadable: {exc}") from None
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from kiosk.cli import UsageError
@@ -30,9 +31,14 @@ def run_demo_command(args: argparse.Namespace) -> int:
     _choose_platform(args.headless)
     from kiosk.demo import run_demo, summary
 
+    from kiosk.provisioning import ProvisioningError
+
     shots = Path(args.screenshots) if args.screenshots else None
-    reports = run_demo(Path(args.data_dir) if args.data_dir else None, shots, headless=args.headless,
-                       screen=args.screen)
+    try:
+        reports = run_demo(Path(args.data_dir) if args.data_dir else None, shots, headless=args.headless,
+                           screen=args.screen)
+    except ProvisioningError as exc:
+        raise UsageError(f"{exc} (run the demo without --data-dir, or on a new one)") from None
     print(summary(reports))
     problems = getattr(run_demo, "layout_problems", []) if shots else []
     for step, state, element in problems[:20]:
@@ -56,11 +62,19 @@ def _screen(text: str) -> tuple[int, int]:
 def run_kiosk_command(args: argparse.Namespace) -> int:
     from kiosk.config import ConfigError, load_config
 
+    from kiosk.commands.provision import production_problem
+    from kiosk.datadir import DataDir
+
     try:
         config = load_config(args.config)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    data_root = args.data_dir or config.data_dir or None
+    problem = production_problem(config, DataDir(data_root))
+    if problem:
+        print(f"kiosk run: {problem}", file=sys.stderr)
+        return 1
     _choose_platform(False)
     from kiosk.app import run_kiosk
 
-    return run_kiosk(config, args.data_dir or config.data_dir or None)
+    return run_kiosk(config, data_root)

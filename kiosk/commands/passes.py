@@ -30,6 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     issue.add_argument("--days", type=int, default=offline_pass.DEFAULT_DAYS, help="validity in days (default 7)")
     issue.add_argument("--now", help="issue time, ISO 8601 (default: now)")
     issue.add_argument("--out", required=True, help="FILE ending in .png, .pdf or .txt")
+    issue.add_argument("--key", help="the issuer's private key PEM (default: the data directory's demo issuer)")
+    issue.add_argument("--issuer", help="the issuer's name printed into the pass (required with --key)")
     issue.set_defaults(handler=run_issue)
 
     verify = sub.add_parser("verify", help="verify a pass given as text or as an image")
@@ -75,7 +77,7 @@ def run_issue(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() not in (".png", ".pdf", ".txt"):
         raise UsageError("--out must end in .png, .pdf or .txt")
-    issuer = data_dir(args).issuer()
+    issuer = _issuer(args)
     family = offline_pass.new_family(members, parse_now(args.now), days=args.days, issuer=issuer.name)
     cards = []
     for claims in family:
@@ -92,6 +94,26 @@ def run_issue(args: argparse.Namespace) -> int:
         print(f"issued pass {claims.pass_id} for {claims.masked_name} ({claims.status}), valid until "
               f"{claims.expires_at.isoformat()}{target}")
     return 0
+
+
+def _issuer(args: argparse.Namespace):
+    """--key and --issuer (production), else the data directory's demo issuer (provisioned, said on stderr)."""
+    from kiosk.core.trust import keys as keymod
+    from kiosk.datadir import Issuer
+    from kiosk.provisioning import ProvisioningError, ensure_demo
+
+    if bool(args.key) != bool(args.issuer and args.issuer.strip()):
+        raise UsageError("give --key ISSUER.pem and --issuer NAME together (or neither, for the demo issuer)")
+    if args.key:
+        try:
+            private_key = keymod.load_private_key_pem(Path(args.key).read_bytes())
+        except (OSError, ValueError, TypeError) as exc:
+            raise UsageError(f"cannot read issuer key {args.key}: {getattr(exc, 'strerror', None) or exc}") from None
+        return Issuer(private_key, keymod.kid_for_public_key(private_key.public_key()), args.issuer.strip())
+    try:
+        return ensure_demo(data_dir(args), "issue")
+    except ProvisioningError as exc:
+        raise UsageError(f"{exc}; give --key ISSUER.pem --issuer NAME") from None
 
 
 def run_verify(args: argparse.Namespace) -> int:

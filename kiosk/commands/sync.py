@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from kiosk.cli import UsageError
 from kiosk.commands.common import data_dir, print_json
@@ -89,27 +89,46 @@ def _sync(args: argparse.Namespace) -> int:
     link = CentralLink(url, device.device_id, key, timeout=min(30.0, args.deadline), deadline_s=args.deadline,
                        ca_file=(enrollment.ca_file or None) if enrollment else None,
                        central_key=enrollment.central_key if enrollment else "")
+    applied = []
     try:
         from kiosk.heartbeat import offline_state
         beat = lambda: offline_state(data, log, datetime.now(timezone.utc))  # noqa: E731
-        report = SyncClient(log, link, data.root / DOWNLOADS, heartbeat=beat).sync_once()
+        report = SyncClient(log, link, data.root / DOWNLOADS, heartbeat=beat,
+                            after_round=lambda client, rep: applied.append(_install(data, client, rep))).sync_once()
         pending = log.pending_count()
     finally:
         link.close()
         log.close()
-    result = {"ok": report.ok, "uploaded": report.uploaded, "duplicates": report.duplicates,
+    update = applied[0] if applied else None
+    installed, refused = (update.installed, update.problems) if update else ([], {})
+    result = {"ok": report.ok and not refused, "uploaded": report.uploaded, "duplicates": report.duplicates,
               "batches": report.batches, "pending": pending, "updated_files": report.updated_files,
-              "chain_breaks": report.chain_breaks, "refused": report.refused, "error": report.error or None,
+              "installed": installed, "install_refused": refused, "refused": report.refused,
+              "chain_breaks": report.chain_breaks, "error": report.error or None,
               "heartbeat_sent": report.heartbeat_sent, "clock_offset_s": report.clock_offset_s}
     if args.json:
         print_json(result)
     else:
         print(f"uploaded {report.uploaded} (duplicates {report.duplicates}), pending {pending}, "
-              f"updated: {', '.join(report.updated_files) or 'nothing'}"
+              f"updated: {', '.join(report.updated_files) or 'nothing'}, "
+              f"installed: {', '.join(installed) or 'nothing'}"
+              + "".join(f"\nrefused: {why}" for why in refused.values())
               + (f"\nerror: {report.error}" if report.error else ""))
-    if not report.ok and args.json:
+    if not result["ok"] and args.json:
         print(f"kiosk sync: {report.error}", file=sys.stderr)  # loud on stderr too, not only in the JSON
-    return 0 if report.ok else 1
+    return 0 if result["ok"] else 1
+
+
+def _install(data, client, report):
+    """After the round: install what was downloaded (kiosk/updates.py) and record the central's time."""
+    from kiosk.updates import Updater
+
+    central = getattr(report, "central_time", None) or (client.link.last_server_time if report.ok else None)
+    if central is not None:
+        offset = getattr(report, "clock_offset_s", None)
+        data.record_central_time(central, central + timedelta(seconds=offset) if offset is not None
+                                 else datetime.now(timezone.utc))
+    return Updater(data, data.root / DOWNLOADS).apply(fetch=client.fetch)
 
 
 def _export(args: argparse.Namespace) -> int:

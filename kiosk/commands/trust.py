@@ -14,6 +14,7 @@ from kiosk.commands.common import MAX_TRUST_FILE_BYTES, data_dir, read_input, pa
 from kiosk.core.codec.jws import b64url_encode
 from kiosk.core.trust.keys import IssuerKey
 from kiosk.core.trust.store import TrustDataError, TrustStore
+from kiosk.provisioning import ensure_demo, resign_with_demo_root
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,6 +43,9 @@ def run_import(args: argparse.Namespace) -> int:
     from kiosk.core.trust.trust_import import TrustImportError, as_list_signers, merge, parse_material
 
     now = parse_now(args.now)
+    data = data_dir(args)
+    if not data.has_root():
+        ensure_demo(data, "trust import", issuer=False)
     trust = _current(args)
     lines = []
     for name in args.files:
@@ -57,7 +61,10 @@ def run_import(args: argparse.Namespace) -> int:
             additions = as_list_signers(additions)
         trust, added = merge(trust, additions)
         lines.append(f"{path}: {additions.describe()} ({added} new)")
-    data_dir(args).save_trust(trust)
+    try:
+        resign_with_demo_root(data, trust)
+    except TrustDataError as exc:
+        raise UsageError(f"{exc} (`kiosk bundle sign` on the root's machine, then `kiosk bundle install`)") from None
     print("\n".join(lines))
     print(f"trust store: {len(trust.keys)} key(s), {len(trust.revoked_rids)} SHC revocation(s)")
     return 0

@@ -1,5 +1,5 @@
-"""`kiosk bundle ...` and `kiosk statuslist ...`: the central-side tools (root and issuer keys, bundle signing,
-status-list snapshots and deltas) and the kiosk-side ones (install with rollback refused, freshness, clock).
+"""`kiosk bundle ...`: the central-side tools (root and issuer keys, bundle signing carried forward, showing a
+bundle) and the kiosk-side ones (install with rollback refused, freshness, clock). Status lists: statuslist.py.
 (`kiosk trust import/list`, kiosk/commands/trust.py, adds signer material to the store these bundles carry.)
 
 Central-side commands take their private keys as PEM files and never touch the kiosk's data directory unless
@@ -8,9 +8,8 @@ told to; `bundle revoke` is the demo's shortcut (it re-signs the bundle with the
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import secrets
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -18,11 +17,10 @@ from kiosk.cli import UsageError
 from kiosk.commands.common import MAX_SMALL_FILE_BYTES, data_dir, parse_now, print_json, read_input
 from kiosk.core.trust import bundle as bundlemod
 from kiosk.core.trust import keys as keymod
-from kiosk.core.status import status_list as sl
 from kiosk.core.trust.keys import IssuerKey
 from kiosk.core.checks.safeguards import trust_clock, trust_freshness
 from kiosk.core.trust.store import TrustDataError
-from kiosk.core.outcome.verdicts import Status, VerificationError
+from kiosk.core.outcome.verdicts import VerificationError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,7 +32,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run_new_key)
     p = tsub.add_parser("sign", help="central: sign a trust bundle with the root key")
     p.add_argument("--root-key", required=True)
-    p.add_argument("--version", required=True, type=int)
+    p.add_argument("--version", type=int, help="the new version (default with --from: the previous one + 1)")
+    p.add_argument("--from", dest="previous", metavar="PREVIOUS.ktb",
+                   help="carry the previous bundle's issuers, revocations and policy forward (it must verify with "
+                        "--root-key); --issuer, --revoke-* add to them")
+    p.add_argument("--remove-issuer", action="append", default=[], metavar="KID_HEX",
+                   help="with --from: drop this issuer key (a rotated-out key)")
     p.add_argument("--issuer", action="append", default=[], metavar="PEM:NAME:USE[,USE]",
                    help="an issuer public key, its name and allowed uses (KP1, STATUS, HC1, ...)")
     p.add_argument("--revoke-kid", action="append", default=[], metavar="HEX")
@@ -48,6 +51,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--now", help="issue time, ISO 8601 (default: now)")
     p.add_argument("--out", required=True)
     p.set_defaults(handler=run_sign)
+    p = tsub.add_parser("show", help="what a bundle file holds: version, times, root, issuers, revocations, policy")
+    p.add_argument("file")
+    p.add_argument("--root", help="check the signature with this root public key PEM (default: the data "
+                                  "directory's pinned roots, when provisioned)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=run_show)
     p = tsub.add_parser("install", help="kiosk: install a signed bundle (rollback refused, atomic swap)")
     p.add_argument("file")
     p.set_defaults(handler=run_install)
@@ -62,32 +71,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = tsub.add_parser("central-time", help="kiosk: record the central service's time (authoritative)")
     p.add_argument("--central-time", required=True)
     p.set_defaults(handler=run_time)
-    _register_status_list(sub)
-
-
-def _register_status_list(sub: argparse._SubParsersAction) -> None:
-    slist = sub.add_parser("statuslist", help="status lists: build snapshots and deltas, install, look up")
-    ssub = slist.add_subparsers(dest="statuslist_command", required=True, metavar="ACTION")
-    p = ssub.add_parser("build", help="central: sign a snapshot from a CSV of id_number,status,valid_until")
-    p.add_argument("--csv", required=True)
-    p.add_argument("--key", required=True, help="issuer private key PEM (its bundle entry needs use STATUS)")
-    p.add_argument("--salt-hex", help="the region's list salt (default: a new random one)")
-    p.add_argument("--version", type=int, required=True)
-    p.add_argument("--region", default="demo")
-    p.add_argument("--now")
-    p.add_argument("--out", required=True)
-    p.set_defaults(handler=run_build)
-    p = ssub.add_parser("delta", help="central: sign the changes (CSV; empty status removes) against a base list")
-    p.add_argument("--base", required=True)
-    p.add_argument("--csv", required=True)
-    p.add_argument("--key", required=True)
-    p.add_argument("--version", type=int, required=True)
-    p.add_argument("--now")
-    p.add_argument("--out", required=True)
-    p.set_defaults(handler=run_delta)
-    p = ssub.add_parser("install", help="kiosk: install a snapshot or apply a delta (signature checked)")
-    p.add_argument("file")
-    p.set_defaults(handler=run_sl_install)
 
 
 def _issuer_key(arg: str) -> IssuerKey:
@@ -119,25 +102,104 @@ def run_new_key(args: argparse.Namespace) -> int:
 
 def run_sign(args: argparse.Namespace) -> int:
     now = parse_now(args.now).replace(microsecond=0)
-    policy = {}
+    root_key = _private_key(args.root_key)
+    previous = _previous_bundle(args.previous, root_key) if args.previous else None
+    version = args.version if args.version is not None else (previous.version + 1 if previous else None)
+    if version is None:
+        raise UsageError("give --version (or --from PREVIOUS.ktb to continue its numbering)")
+    if previous is not None and version <= previous.version:
+        raise UsageError(f"--version {version} is not newer than {args.previous} (version {previous.version}): "
+                         "kiosks would refuse it as a rollback")
+    base = previous.content if previous is not None else bundlemod.BundleContent(version, now)
+    try:
+        removed = {bytes.fromhex(k) for k in args.remove_issuer}
+        revoked = base.revoked_kids | frozenset(bytes.fromhex(k) for k in args.revoke_kid)
+    except ValueError:
+        raise UsageError("--revoke-kid and --remove-issuer take hex") from None
+    added = tuple(_issuer_key(i) for i in args.issuer)
+    added_kids = {k.kid for k in added}
+    keys = tuple(k for k in base.keys if k.kid not in removed and k.kid not in added_kids) + added
+    policy = dict(base.policy)
     if args.policy:
         try:
             policy = json.loads(read_input(args.policy, MAX_SMALL_FILE_BYTES).decode("utf-8"))
         except (OSError, ValueError) as exc:
             raise UsageError(f"--policy: {exc}") from None
-    try:
-        revoked = frozenset(bytes.fromhex(k) for k in args.revoke_kid)
-    except ValueError:
-        raise UsageError("--revoke-kid takes hex") from None
+    grace = timedelta(hours=args.grace_hours) if args.grace_hours is not None else base.grace
     content = bundlemod.BundleContent(
-        args.version, now, tuple(_issuer_key(i) for i in args.issuer), revoked, frozenset(args.revoke_pass),
-        policy, now + timedelta(hours=args.refresh_hours), now + timedelta(days=args.lifetime_days),
-        None if args.grace_hours is None else timedelta(hours=args.grace_hours),
-        dcc_reference=_dcc_reference(args.dcc_reference))
-    Path(args.out).write_bytes(bundlemod.sign_bundle(content, _private_key(args.root_key)))
-    print(f"trust bundle v{args.version}: {len(content.keys)} keys, {len(revoked)} revoked keys, "
-          f"{len(content.revoked_pass_ids)} revoked passes -> {args.out}")
+        version, now, keys, revoked, base.revoked_pass_ids | frozenset(args.revoke_pass), policy,
+        now + timedelta(hours=args.refresh_hours), now + timedelta(days=args.lifetime_days), grace,
+        base.revoked_rids, dcc_reference=_carried_reference(base.dcc_reference, _dcc_reference(args.dcc_reference)))
+    Path(args.out).write_bytes(bundlemod.sign_bundle(content, root_key))
+    carried = f" (carried from {args.previous} v{previous.version})" if previous else ""
+    print(f"trust bundle v{version}: {len(content.keys)} keys, {len(revoked)} revoked keys, "
+          f"{len(content.revoked_pass_ids)} revoked passes{carried} -> {args.out}")
     return 0
+
+
+def _previous_bundle(path: str, root_key) -> bundlemod.TrustBundle:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"--from {path}: {exc.strerror}") from None
+    try:
+        return bundlemod.open_bundle(raw, [bundlemod.RootKey.of(root_key.public_key())])
+    except VerificationError as exc:
+        raise UsageError(f"--from {path} does not verify with --root-key: {exc.reason} {exc.detail}") from None
+
+
+def run_show(args: argparse.Namespace) -> int:
+    from kiosk.commands.trust import key_row
+
+    try:
+        raw = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror}") from None
+    roots, source = _show_roots(args)
+    try:
+        if roots:
+            bundle, checked = bundlemod.open_bundle(raw, roots), f"valid (root {source})"
+        else:
+            bundle, checked = bundlemod.inspect_bundle(raw), "NOT checked (no root given or pinned)"
+    except VerificationError as exc:
+        print(f"{args.file}: refused: {exc.reason} {exc.detail}".rstrip())
+        return 1
+    c = bundle.content
+    out = {"file": args.file, "signature": checked, "root_kid": bundle.root_kid.hex(), "version": c.version,
+           "issued_at": _iso(c.issued_at), "refresh_due": _iso(c.refresh_due), "expires_at": _iso(c.expires_at),
+           "grace_s": int(c.grace.total_seconds()) if c.grace is not None else None,
+           "issuers": [key_row(k) for k in c.keys], "revoked_kids": sorted(k.hex() for k in c.revoked_kids),
+           "revoked_pass_ids": sorted(c.revoked_pass_ids), "revoked_rids": len(c.revoked_rids),
+           "policy": c.policy}
+    if args.json:
+        print_json(out)
+        return 0
+    print(f"trust bundle v{c.version}, signature {checked}, root {out['root_kid']}")
+    print(f"  issued {out['issued_at']}, refresh due {out['refresh_due']}, expires {out['expires_at']}")
+    for row in out["issuers"]:
+        print(f"  issuer {row['kid']} {row['issuer'] or '-'} uses {','.join(row['uses']) or 'any'}")
+    print(f"  revoked: {len(c.revoked_kids)} key(s) {' '.join(out['revoked_kids'])}".rstrip())
+    print(f"  revoked: {len(c.revoked_pass_ids)} pass id(s) {' '.join(out['revoked_pass_ids'][:10])}".rstrip())
+    if c.policy:
+        print(f"  policy: {json.dumps(c.policy, ensure_ascii=False, sort_keys=True)}")
+    return 0
+
+
+def _show_roots(args: argparse.Namespace) -> tuple[list, str]:
+    from kiosk.datadir import RootNotProvisioned, read_pem_public_keys
+
+    if args.root:
+        try:
+            keys = read_pem_public_keys(Path(args.root).read_bytes())
+        except (OSError, ValueError, TrustDataError) as exc:
+            raise UsageError(f"--root {args.root}: {getattr(exc, 'strerror', None) or exc}") from None
+        return [bundlemod.RootKey.of(k) for k in keys], args.root
+    try:
+        return data_dir(args).pinned_roots(), "pinned in the data directory"
+    except RootNotProvisioned:
+        return [], ""
+    except TrustDataError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _dcc_reference(paths: list[str]):
@@ -161,6 +223,13 @@ def _dcc_reference(paths: list[str]):
     return reference
 
 
+def _carried_reference(previous, given):
+    """--dcc-reference files add to (and replace entries of) what the previous bundle carried."""
+    if previous is None or given is None:
+        return given or previous
+    return previous.merged(given)
+
+
 def run_install(args: argparse.Namespace) -> int:
     try:
         installed = data_dir(args).install_bundle(read_input(args.file))
@@ -169,19 +238,26 @@ def run_install(args: argparse.Namespace) -> int:
     except VerificationError as exc:
         print(f"refused: {exc.reason} {exc.detail}")
         return 1
+    except TrustDataError as exc:  # no root pinned, or an unreadable one: the message names the fix
+        print(f"kiosk bundle install: {exc}", file=sys.stderr)
+        return 1
     print(f"installed trust bundle v{installed.version}")
     return 0
 
 
 def run_revoke(args: argparse.Namespace) -> int:
+    from kiosk.provisioning import ensure_demo, resign_with_demo_root
+
     data = data_dir(args)
+    if not data.has_root():
+        ensure_demo(data, "bundle revoke", issuer=False)
     trust = data.trust()
     try:
         kids = frozenset(bytes.fromhex(k) for k in args.kid)
     except ValueError:
         raise UsageError("--kid takes hex") from None
     try:
-        data.save_trust(trust.with_changes(revoked_kids=trust.revoked_kids | kids,
+        resign_with_demo_root(data, trust.with_changes(revoked_kids=trust.revoked_kids | kids,
                                            revoked_pass_ids=trust.revoked_pass_ids | frozenset(args.pass_id)))
     except TrustDataError as exc:
         raise UsageError(str(exc)) from None
@@ -210,53 +286,6 @@ def run_status(args: argparse.Namespace) -> int:
 def run_time(args: argparse.Namespace) -> int:
     data_dir(args).record_trusted_time(parse_now(args.central_time), "central", authoritative=True)
     print("recorded the central service's time")
-    return 0
-
-
-def _read_changes(path: str) -> dict[str, tuple[Status | None, datetime | None]]:
-    try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            rows = [r for r in csv.reader(handle) if r and not r[0].startswith("#")]
-        return {r[0]: ((Status(r[1]), parse_now(r[2])) if len(r) > 1 and r[1] else (None, None)) for r in rows}
-    except (OSError, ValueError, IndexError) as exc:
-        raise UsageError(f"--csv {path}: {exc}") from None
-
-
-def run_build(args: argparse.Namespace) -> int:
-    entries = _read_changes(args.csv)
-    if any(status is None for status, _ in entries.values()):
-        raise UsageError("a snapshot lists a status for every ID")
-    salt = bytes.fromhex(args.salt_hex) if args.salt_hex else secrets.token_bytes(32)
-    key = _private_key(args.key)
-    kid = keymod.kid_for_public_key(key.public_key())
-    Path(args.out).write_bytes(sl.build(entries, salt, parse_now(args.now), args.version, key, kid, args.region))
-    print(f"status list {args.region} v{args.version}: {len(entries)} entries -> {args.out}")
-    return 0
-
-
-def run_delta(args: argparse.Namespace) -> int:
-    key = _private_key(args.key)
-    kid = keymod.kid_for_public_key(key.public_key())
-    trust = data_dir(args).trust()
-    try:
-        base = sl.load(read_input(args.base), trust)
-    except (OSError, VerificationError) as exc:
-        raise UsageError(f"--base {args.base}: {exc}") from None
-    changes = _read_changes(args.csv)
-    Path(args.out).write_bytes(sl.build_delta(base, changes, parse_now(args.now), args.version, key, kid))
-    print(f"status delta {base.region} v{base.version}->v{args.version}: {len(changes)} changes -> {args.out}")
-    return 0
-
-
-def run_sl_install(args: argparse.Namespace) -> int:
-    try:
-        installed = data_dir(args).install_status_list(read_input(args.file))
-    except OSError as exc:
-        raise UsageError(f"cannot read {args.file}: {exc.strerror}") from None
-    except (VerificationError, TrustDataError) as exc:
-        print(f"refused: {exc}")
-        return 1
-    print(f"status list {installed.region} v{installed.version}: {len(installed)} entries")
     return 0
 
 

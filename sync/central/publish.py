@@ -195,7 +195,7 @@ def _store(tx: Tx, name: str, site: str | None, body: bytes, version: int, issue
 def current(tx: Tx) -> list[dict[str, Any]]:
     """Every file a kiosk can download now, global first, then by site."""
     rows = tx.execute("SELECT name, base_name, site, kind, version, issued_at, updated_at, size, etag "
-                      "FROM files WHERE name NOT LIKE '\\_%' ESCAPE '\\'").fetchall()  # not the service's own key
+                      "FROM files WHERE substr(name, 1, 1) <> '_'").fetchall()  # not the service's own key
     out = []
     for key, base, site, kind, version, issued, at, size, etag in rows:
         out.append({"name": base or key.rpartition("/")[2], "site": site or (key.rpartition("/")[0] or None),

@@ -162,10 +162,11 @@ def test_crafted_codes_through_the_command(kiosk, tmp_path):
     from kiosk.core.passes import offline_pass
     from kiosk.core.codec.base45 import b45encode
     from kiosk.datadir import DataDir
+    from kiosk.provisioning import provision_demo
     from tests.core.kit import Issuer, unsigned_envelope, wrap
 
     issue(kiosk, tmp_path)
-    issuer = DataDir(tmp_path / "data").issuer()
+    issuer = provision_demo(DataDir(tmp_path / "data"))
     claims = offline_pass.new_claims(ID_A, "张三", "green", NOW, issuer=issuer.name)
     canonical = offline_pass.encode_claims(claims)
     reordered = cbor2.dumps(dict(reversed(list(cbor2.loads(canonical).items()))))

@@ -11,7 +11,8 @@ from kiosk.core.trust import freshness as fresh
 from kiosk.core.trust.keys import kid_for_public_key, new_signing_key
 from kiosk.core.trust.store import TrustDataError, TrustStore
 from kiosk.core.outcome.verdicts import Reason, VerificationError
-from kiosk.datadir import DataDir
+from kiosk.datadir import DataDir, RootNotProvisioned, RootUnreadable
+from kiosk.provisioning import provision_demo, resign_with_demo_root
 from tests.core.kit import NOW, Issuer, later, trust_for
 
 ROOT = new_signing_key()
@@ -95,7 +96,7 @@ def test_first_start_offline_uses_the_shipped_bundle(tmp_path):
     assert not data.trust_path.exists()  # the shipped bundle is used in place until a newer one arrives
     assert data.demo_root_key() is None
     with pytest.raises(TrustDataError):
-        data.save_trust(trust)  # no root key on a real kiosk
+        resign_with_demo_root(data, trust)  # no root key on a real kiosk
     data.install_bundle(signed(4))
     assert data.trust().version == 4
     with pytest.raises(VerificationError) as err:
@@ -106,20 +107,40 @@ def test_first_start_offline_uses_the_shipped_bundle(tmp_path):
 
 def test_demo_data_dir_creates_root_and_bundle_and_never_leaves_partial_files(tmp_path):
     data = DataDir(tmp_path)
-    issuer = data.issuer()
+    issuer = provision_demo(data)
     trust = data.trust()
     assert trust.keys_for(issuer.kid) and trust.expires_at is not None
     assert (tmp_path / "demo-root" / "root-key.pem").stat().st_mode & 0o777 == 0o600
     roots = data.pinned_roots()
     assert roots[0].kid == kid_for_public_key(data.demo_root_key().public_key())
-    data.save_trust(trust.with_changes(revoked_pass_ids=frozenset({"cafe"})))
+    resign_with_demo_root(data, trust.with_changes(revoked_pass_ids=frozenset({"cafe"})))
     assert data.trust().revoked_pass_ids == {"cafe"} and data.trust().version == trust.version + 1
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
+def test_reading_a_fresh_data_dir_creates_nothing_and_names_the_missing_root(tmp_path):
+    data = DataDir(tmp_path / "fresh")
+    with pytest.raises(RootNotProvisioned) as err:
+        data.trust()
+    assert "pinned-roots.pem" in str(err.value) and "kiosk" in str(err.value) and "provision --root" in str(err.value)
+    assert data.demo_issuer() is None and data.demo_root_key() is None
+    assert not (tmp_path / "fresh").exists()  # reading wrote nothing: no silent demo root
+
+
+def test_an_unreadable_root_is_a_typed_error_and_a_provisioned_root_alone_trusts_nothing(tmp_path):
+    data = DataDir(tmp_path)
+    data.pinned_roots_path.write_text("-----BEGIN PUBLIC KEY-----\ngarbage\n-----END PUBLIC KEY-----\n")
+    with pytest.raises(RootUnreadable):
+        data.trust()
+    from kiosk.core.trust.keys import public_key_pem
+    data.pinned_roots_path.write_text(public_key_pem(ROOT.public_key()))
+    assert data.trust_bundle() is None and data.trust().keys == () and data.trust().version == 0
+    assert not data.trust_path.exists() and data.demo_issuer() is None
+
+
 def test_a_damaged_installed_bundle_falls_back_to_the_initial_one(tmp_path):
     data = DataDir(tmp_path)
-    data.issuer()
+    provision_demo(data)
     data.trust_path.write_bytes(b"\x00garbage")
     assert data.trust().version == 1
 

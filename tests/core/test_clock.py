@@ -8,6 +8,7 @@ from kiosk.core.checks.clock import ClockAnchor, ClockState
 from kiosk.core.outcome.verdicts import Reason, Verdict
 from kiosk.core.checks.verify import verify_text
 from kiosk.datadir import DataDir
+from kiosk.provisioning import provision_demo
 from tests.core.kit import NOW, Issuer, bundled_trust, later
 
 ISSUER = Issuer()
@@ -70,7 +71,7 @@ def test_an_explicit_judgement_replaces_the_store_derived_one():
 
 def test_the_record_survives_a_restart(tmp_path):
     first = DataDir(tmp_path)
-    first.issuer()
+    provision_demo(first)
     import datetime as dt
     real_now = dt.datetime.now(dt.timezone.utc)
     assert not first.observe_clock(real_now).suspect

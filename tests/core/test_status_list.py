@@ -13,6 +13,7 @@ from kiosk.core.checks.card_check import verify_card
 from kiosk.core.identity.idnumber import gb11643_check_char
 from kiosk.core.outcome.verdicts import Reason, Status, Verdict, VerificationError
 from kiosk.datadir import DataDir
+from kiosk.provisioning import provision_demo
 from tests.core.kit import ID_A, ID_B, NOW, Issuer, later, trust_for
 
 CENTRAL = Issuer(uses=("STATUS",))
@@ -123,7 +124,7 @@ def test_merge_matches_a_rebuilt_list():
 
 def test_the_data_dir_installs_snapshots_and_deltas_and_refuses_going_back(tmp_path):
     data = DataDir(tmp_path)
-    issuer = data.issuer()
+    issuer = provision_demo(data)
     trust = data.trust()
     first = sl.build({ID_A: (Status.GREEN, UNTIL)}, SALT, NOW, 3, issuer.private_key, issuer.kid)
     data.install_status_list(first, trust)
@@ -161,3 +162,47 @@ def test_search_finds_every_record_and_no_other_across_index_blocks():
     assert all(index.find(k) == i for i, k in enumerate(keys))
     assert index.find(b"\x00" * 16) is None and index.find(b"\xff" * 16) is None
     assert all(index.find(secrets.token_bytes(16)) is None for _ in range(200))
+
+
+def test_issuer_key_rotation_a_new_snapshot_by_the_new_key_replaces_the_old_list(tmp_path):
+    """The rotation bug: the old list (old key, v5) was installed; the new key starts its own numbering at v1.
+    Its newer snapshot must install, whether the old key is still in the bundle or already removed; a replay of
+    an older snapshot by the new key stays refused."""
+    from kiosk.core.trust.store import TrustDataError
+    from kiosk.provisioning import resign_with_demo_root
+
+    data = DataDir(tmp_path)
+    old = provision_demo(data)
+    data.install_status_list(sl.build({ID_A: (Status.GREEN, UNTIL)}, SALT, NOW, 5, old.private_key, old.kid), kind="full")
+    new = Issuer(uses=("STATUS",))
+    resign_with_demo_root(data, data.trust().with_keys(new.key))
+    replay = sl.build({ID_A: (Status.GREEN, UNTIL)}, SALT, NOW - timedelta(days=1), 1, new.private_key, new.kid)
+    with pytest.raises(TrustDataError):
+        data.install_status_list(replay)
+    rotated = sl.build({ID_A: (Status.RED, UNTIL)}, SALT, NOW + timedelta(hours=1), 1, new.private_key, new.kid)
+    assert data.install_status_list(rotated).lookup(ID_A).status is Status.RED
+    # the old key removed from the bundle before the new list arrives: the old list no longer verifies, and
+    # still holds the rollback floor
+    data2 = DataDir(tmp_path / "second")
+    old2 = provision_demo(data2)
+    data2.install_status_list(sl.build({ID_A: (Status.GREEN, UNTIL)}, SALT, NOW, 5, old2.private_key, old2.kid))
+    trust = data2.trust()
+    resign_with_demo_root(data2, trust.with_changes(keys=tuple(k for k in trust.keys if k.kid != old2.kid))
+                          .with_keys(new.key))
+    with pytest.raises(TrustDataError):
+        data2.install_status_list(replay)
+    assert data2.install_status_list(rotated).version == 1
+
+
+def test_a_delta_whose_base_is_not_installed_says_so(tmp_path):
+    from kiosk.datadir import StatusBaseMissing
+
+    data = DataDir(tmp_path)
+    issuer = provision_demo(data)
+    v1 = sl.build({ID_A: (Status.GREEN, UNTIL)}, SALT, NOW, 1, issuer.private_key, issuer.kid)
+    base = sl.load(v1, data.trust())
+    delta = sl.build_delta(base, {ID_B: (Status.RED, UNTIL)}, NOW, 2, issuer.private_key, issuer.kid)
+    with pytest.raises(StatusBaseMissing):
+        data.install_status_list(delta, kind="delta")
+    merged = sl.apply_delta(base, delta, data.trust()).to_bytes()  # what the central publishes as status-list
+    assert data.install_status_list(merged, kind="full").lookup(ID_B).status is Status.RED

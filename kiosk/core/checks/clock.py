@@ -78,8 +78,11 @@ def assess(now: datetime, floor: datetime | None, *, trusted_time: datetime | No
     if anchor is not None and monotonic_now is not None and _same_boot(anchor, boot_id):
         expected = anchor.wall_at + timedelta(seconds=monotonic_now - anchor.monotonic_at)
         if abs(now - expected) > tolerance:
-            return ClockCheck(ClockState.JUMPED, Reason.CLOCK_JUMPED,
-                              f"wall clock moved {(now - expected).total_seconds():+.0f} s against the monotonic clock")
+            off = (now - expected).total_seconds()
+            detail = f"clock is {off:+.0f} s off the central service's time" \
+                if anchor.trusted_source == "central" and anchor.wall_at == anchor.trusted_time \
+                else f"wall clock moved {off:+.0f} s against the monotonic clock"
+            return ClockCheck(ClockState.JUMPED, Reason.CLOCK_JUMPED, detail)
     if floor is None and trusted_time is None:
         return ClockCheck(ClockState.UNKNOWN)
     return OK

@@ -72,6 +72,8 @@ class KioskHealth:
     clock_detail: str = ""
     help_requested: bool = False  # a citizen pressed "call staff" and no one has answered yet (heartbeat)
     gate: GateHealth | None = None  # None: no gate output configured
+    problems: tuple[str, ...] = ()  # refused or damaged trust updates, an unusable status list, the log: for staff
+    paused: bool = False
 
     @property
     def all_ok(self) -> bool:

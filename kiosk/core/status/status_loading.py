@@ -67,6 +67,27 @@ def open_signed(data: Any, trust: TrustStore) -> SignedFile:
     return SignedFile(header, header_bytes, key.kid.hex(), offset, body_len // rec.RECORD_BYTES)
 
 
+@dataclass(frozen=True)
+class ListFacts:
+    region: str
+    version: int
+    issued_at: datetime | None
+    kid: str
+
+
+def peek_facts(data: Any) -> ListFacts | None:
+    """Region, version, issue time and key id of a stored list read WITHOUT checking its signature: only for
+    the kiosk's own installed file as a rollback floor (a signer rotated out must not lower that floor)."""
+    try:
+        (header_len,) = struct.unpack(">I", bytes(data[4:8]))
+        sign1 = cose.decode_sign1(bytes(data[8:8 + min(header_len, MAX_HEADER_BYTES)]))
+        header = cbor2.loads(sign1.payload)
+        return ListFacts(str(header[H_REGION]), int(header[H_VERSION]), _dt(header[H_ISSUED]),
+                         (sign1.kid or b"").hex())
+    except (struct.error, cose.CoseError, cbor2.CBORDecodeError, KeyError, TypeError, ValueError):
+        return None
+
+
 def _digest(data: Any, offset: int, count: int) -> bytes:
     return hashlib.sha256(memoryview(data)[offset:offset + count * rec.RECORD_BYTES]).digest()
 

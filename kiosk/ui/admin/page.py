@@ -73,9 +73,10 @@ class AdminPage(Page):
         self.export_dir.setFont(theme.language_font(lang, sizes.text))
         self.export_dir.setMinimumHeight(sizes.target)
         self.export_dir.setAccessibleName(strings.text("admin.export_to", lang))
-        left.addWidget(label(self, sizes, strings.text("admin.export_to", lang), bold=True))
+        left.addWidget(label(self, sizes, strings.text("admin.usb_folder", lang), bold=True))
         left.addWidget(self.export_dir)
         left.addWidget(button(self, sizes, "button.export", self._export))
+        left.addWidget(button(self, sizes, "button.import_trust", self._import))
         self.message = label(self, sizes, bold=True)
         left.addWidget(self.message)
         left.addStretch(1)
@@ -163,6 +164,7 @@ class AdminPage(Page):
             name = strings.text(f"data.{item.name.replace(' ', '_')}", lang)
             name = clip(item.name, 30) if name.startswith("data.") else name
             lines.append(f"  {name} {clip(item.version, 20)}: {age}, {fresh}")
+        lines += [f"  {strings.text('admin.fault', lang)}: {clip(problem, 90)}" for problem in health.problems]
         clock = strings.text("admin.ok" if health.clock_ok else "admin.fault", lang)
         lines.append(f"  {strings.text('admin.clock', lang)}: {clock} {clip(health.clock_detail, 60)}".rstrip())
         sync = health.sync
@@ -191,6 +193,10 @@ class AdminPage(Page):
 
     def _export(self) -> None:
         self._say(*call_safely(self._services.export_to, Path(self.export_dir.text().strip() or ".")))
+
+    def _import(self) -> None:
+        self._say(*call_safely(self._services.import_from, Path(self.export_dir.text().strip() or ".")))
+        self.refresh()
 
     def _edit(self, **changes: object) -> None:
         self._settings = self._settings.replace(**changes)

@@ -30,6 +30,9 @@ class UiServices:
     sync_now: Callable[[], str] | None = None
     # admin: export the (masked) log to a folder such as a USB stick; returns a short message
     export_to: Callable[[Path], str] | None = None
+    # admin: install signed trust data (trust-bundle, status-list, status-list-delta) from a folder such as a USB
+    # stick, checked exactly as a download is; returns a short message
+    import_from: Callable[[Path], str] | None = None
     # admin/staff: settings changed on screen (language, voice, volume, pixel pitch); persist them
     settings_changed: Callable[[UiSettings], None] | None = None
     # a citizen called staff (True) or staff answered (False): the app puts it into KioskHealth (heartbeat)

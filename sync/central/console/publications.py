@@ -37,7 +37,7 @@ def published(tx: Tx) -> list[dict[str, Any]]:
     if service is not None and hasattr(service, "current"):
         return [{**p, "updated_at": p.get("published_at")} for p in service.current(tx)]
     # names starting with "_" are the service's own (its answer-signing key): never listed, never served
-    rows = tx.execute("SELECT name, LENGTH(body), updated_at FROM files WHERE name NOT LIKE '\\_%' ESCAPE '\\' "
+    rows = tx.execute("SELECT name, LENGTH(body), updated_at FROM files WHERE substr(name, 1, 1) <> '_' "
                       "ORDER BY name").fetchall()
     out = []
     for key, size, updated in rows:
