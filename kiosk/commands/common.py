@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -103,3 +105,20 @@ def print_json(obj: Any) -> None:
     json.dump(obj, sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
     sys.stdout.flush()
+
+
+def serve_emulator(emulator: Any, path: str, commands: Any = None) -> int:
+    """The emulate-* commands' shared tail: print the emulator's port path, serve until SIGINT/SIGTERM (or until
+    `commands(emulator, done)`, run on a thread reading standard input, sets `done`), then close it."""
+    done = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: done.set())
+    print(path, flush=True)
+    if commands is not None:
+        threading.Thread(target=commands, args=(emulator, done), daemon=True).start()
+    try:
+        while not done.wait(0.5):
+            pass
+    finally:
+        emulator.close()
+    return 0

@@ -12,6 +12,8 @@ import signal
 import sys
 import threading
 
+from kiosk.commands.common import serve_emulator
+
 _NOT_SHOWN = {"address"}  # extra fields printed only with --show-id
 
 
@@ -133,24 +135,13 @@ def emulate_reader(args: argparse.Namespace) -> int:
 
     emulator = ReaderEmulator(sam_delay_s=args.sam_delay, baudrate=args.baud, refind=args.refind,
                               command_delays=REALISTIC_DELAYS if args.realistic else None)
-    done = threading.Event()
     try:
         path = emulator.serve_socket(port=args.socket) if args.socket is not None else emulator.open_pty(args.link)
     except OSError as exc:
         raise UsageError(f"cannot open the emulated port: {exc}") from None
     if card is not None:
         emulator.place(card)
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: done.set())
-    print(path, flush=True)
-    if args.commands:
-        threading.Thread(target=_stdin_commands, args=(emulator, done), daemon=True).start()
-    try:
-        while not done.wait(0.5):
-            pass
-    finally:
-        emulator.close()
-    return 0
+    return serve_emulator(emulator, path, _stdin_commands if args.commands else None)
 
 
 def read_code(args: argparse.Namespace) -> int:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 import threading
 import time
+
+from kiosk.commands.common import serve_emulator
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -81,18 +82,7 @@ def emulate_relay(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot open the emulated relay: {exc}") from None
     emulator.on_switch = lambda s: print(f"channel {s.channel} {'ON' if s.on else 'OFF'}", flush=True)
-    done = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: done.set())
-    print(path, flush=True)
-    if args.commands:
-        threading.Thread(target=_stdin_commands, args=(emulator, done), daemon=True).start()
-    try:
-        while not done.wait(0.5):
-            pass
-    finally:
-        emulator.close()
-    return 0
+    return serve_emulator(emulator, path, _stdin_commands if args.commands else None)
 
 
 def _stdin_commands(emulator, done: threading.Event) -> None:
