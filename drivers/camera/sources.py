@@ -166,12 +166,31 @@ class VideoFileSource(FrameSource):
         ok, frame = self._cap.retrieve()
         return retrieved_frame(frame) if ok else None
 
-    def frames(self, stopped: Callable[[], bool]) -> Iterator[Retrieve]:
-        self._cap = cv2.VideoCapture(str(self.path))
-        if not self._cap.isOpened():
+    def _open(self, raw: bool) -> cv2.VideoCapture:
+        cap = cv2.VideoCapture(str(self.path))
+        if not cap.isOpened():
             raise SourceUnavailable(f"cannot open video {self.path}")
-        if int(self._cap.get(cv2.CAP_PROP_FOURCC)).to_bytes(4, "little") == b"MJPG":
-            self._cap.set(cv2.CAP_PROP_FORMAT, -1)   # raw packets: each one a JPEG
+        if raw:
+            cap.set(cv2.CAP_PROP_FORMAT, -1)   # raw packets: each one a JPEG
+        return cap
+
+    def _raw_packets_decode(self) -> bool:
+        """An MJPEG file whose first packet is a JPEG cv2.imdecode reads (else FFmpeg decodes, as before)."""
+        if int(self._cap.get(cv2.CAP_PROP_FOURCC)).to_bytes(4, "little") != b"MJPG":
+            return False
+        probe = self._open(raw=True)
+        try:
+            ok, packet = probe.read()
+            frame = retrieved_frame(packet) if ok else None
+            return isinstance(frame, EncodedFrame) and frame.pixels(colour=False) is not None
+        finally:
+            probe.release()
+
+    def frames(self, stopped: Callable[[], bool]) -> Iterator[Retrieve]:
+        self._cap = self._open(raw=False)
+        if self._raw_packets_decode():
+            self._cap.release()
+            self._cap = self._open(raw=True)
         fps = self._cap.get(cv2.CAP_PROP_FPS)
         fps = fps if 0 < fps < 1000 else self._fps
         yield from _paced(self._raw(), fps, stopped, self._wait)

@@ -175,3 +175,25 @@ def test_still_scene_refresh_bounds_the_skipped_run(refresh):
     assert [scene.look(gray) for _ in range(refresh + 1)] == [stillness.STILL] * refresh + [stillness.LOOK]
     scene.forget()
     assert scene.look(gray) == stillness.LOOK
+
+
+@pytest.mark.parametrize("fourcc, suffix, encoded", [("MJPG", "avi", True), ("FFV1", "avi", False)])
+def test_an_mjpeg_file_is_read_as_packets_other_codecs_decoded(tmp_path, fourcc, suffix, encoded):
+    import threading
+
+    from drivers.camera.sources import SourceEnded, VideoFileSource
+    path = tmp_path / f"clip.{suffix}"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), 30.0, (320, 240))
+    code = cv2.cvtColor(render_qr("KP1:PACKET", box=3), cv2.COLOR_GRAY2BGR)
+    frame = np.full((240, 320, 3), 200, np.uint8)
+    frame[20:20 + code.shape[0], 40:40 + code.shape[1]] = code
+    for _ in range(3):
+        writer.write(frame)
+    writer.release()
+    frames = []
+    with pytest.raises(SourceEnded):
+        for retrieve in VideoFileSource(path, threading.Event().wait, fps=1000).frames(lambda: False):
+            frames.append(retrieve())
+    assert len(frames) == 3
+    assert all(isinstance(f, EncodedFrame) == encoded for f in frames)
+    assert decode_frame(frames[0]) == "KP1:PACKET"
