@@ -16,7 +16,7 @@ import numpy as np
 
 from drivers.camera import cascade
 from drivers.camera.frames import EncodedFrame, Frame, pixels
-from drivers.camera.fusion import RegionHistory
+from drivers.camera.fusion import RegionHistory, SymbolHistory, largest
 from drivers.camera.imagecaps import ImageRefused, checked_image_bytes
 from drivers.camera.stillness import MOVED, STILL, StillScene
 
@@ -113,7 +113,8 @@ class FrameDecoder:
     """
 
     def __init__(self, budget_ms: float = DEFAULT_BUDGET_MS, keep_frames: int = 15, idle_full_every: int = 3,
-                 skip_still: bool = True, still_refresh: int = 10, alert_frames: int = 10) -> None:
+                 skip_still: bool = True, still_refresh: int = 10, alert_frames: int = 10,
+                 steps: tuple[cascade.Step, ...] = cascade.STEPS, symbol_fusion: bool = True) -> None:
         self.budget_ms = budget_ms
         self.keep_frames = keep_frames
         self._region: cascade.Box | None = None
@@ -124,6 +125,8 @@ class FrameDecoder:
         self._alert = 0
         self.last_step: str | None = None
         self._history = RegionHistory()
+        self._symbols = SymbolHistory() if symbol_fusion else None
+        self.steps = steps
         self._still = StillScene(refresh=still_refresh) if skip_still else None
         self.frames_still = 0       # frames not looked at: the same empty scene (for the benchmark)
 
@@ -155,15 +158,28 @@ class FrameDecoder:
         self._idle_count = self._idle_count + 1 if self.idle else 0
         self._alert = max(0, self._alert - 1) if self.idle else 0
         outcome = cascade.run(colour, gray, hint=self._region, budget_ms=self.budget_ms,
-                              steps=cascade.STEPS if whole else ())
+                              steps=self.steps if whole else ())
         self.last_step = outcome.step
         self._follow(outcome.region)
         self._note_scene(gray, whole, outcome)
         if outcome.text is not None or self._region is None:
             if self._region is None:
                 self._history.clear()
+                if self._symbols is not None:
+                    self._symbols.clear()
             return outcome.text
-        return self._read_fused(gray)
+        return self._read_symbol(gray, outcome) or self._read_fused(gray)
+
+    def _read_symbol(self, gray: np.ndarray, outcome: cascade.Outcome) -> str | None:
+        """This frame failed but located the symbol: read its soft values summed over the last views."""
+        symbol = largest(outcome.symbols)
+        if symbol is None or self._symbols is None:
+            return None
+        self._symbols.add(gray, symbol)
+        text = self._symbols.read()
+        if text is not None:
+            self.last_step = "fusion/soft-modules"
+        return text
 
     def _note_scene(self, gray: np.ndarray, whole: bool, outcome: cascade.Outcome) -> None:
         """An empty scene the whole cascade looked at is the new still reference; anything seen voids it."""

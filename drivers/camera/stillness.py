@@ -21,6 +21,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from drivers.camera.qrsoft.reader import median
+
 CELL = 16          # pixels per thumbnail cell (side)
 LEVEL = 8.0        # a cell whose mean moved by more than this many gray levels (after the common shift) changed
 
@@ -37,7 +39,7 @@ def changed(reference: np.ndarray, thumb: np.ndarray, level: float = LEVEL) -> b
     if reference.shape != thumb.shape:
         return True
     diff = thumb - reference
-    diff -= float(np.median(diff))
+    diff -= median(diff)
     return bool(np.abs(diff).max() > level)
 
 
