@@ -7,7 +7,8 @@ stand-in (`V4L2StandIn`): JPEG buffers in memory (as the driver's mmap'd buffers
 (grab() only dequeues a buffer), retrieved only when the decoder asks. "now" hands over the JPEG itself, as
 CameraSource does with CAP_PROP_CONVERT_RGB=0, and the decoder decodes it (gray while idle) and skips still
 scenes; "previous" decodes every retrieved buffer to BGR (what OpenCV's V4L2 backend does with CONVERT_RGB on)
-and looks at every frame handed over (the behaviour before issue 18's idle work). The frames carry fresh sensor
+and looks at every frame handed over, with the cascade and multi-frame reader as they were before the soft
+symbol reader (bench.camera_real.previous_frame_decoder). The frames carry fresh sensor
 noise each (a real sensor never repeats a frame) and are JPEG quality 85.
 Scenes: `still` (an empty counter: one code-free scene, noise only) and `busy` (a different code-free scene
 every frame: nothing is ever still; the worst case). The MJPEG video file and JPEG folder sources are measured
@@ -26,6 +27,7 @@ import cv2
 import numpy as np
 
 from bench.camera_corpus import corpus
+from bench.camera_real import previous_frame_decoder
 from drivers.camera.capture import CameraCapture
 from drivers.camera.decoder import FrameDecoder, decode_frame
 from drivers.camera.events import CameraUnavailable, CodeSeen
@@ -35,7 +37,15 @@ from drivers.camera.sources import FrameSource, Retrieve, SourceEnded, retrieved
 FPS = 30.0
 QUALITY = 85
 IDLE = {"idle_stride": 3, "idle_full_every": 3}
-BEHAVIOURS = {"now": {"decoded": False, "skip_still": True}, "previous": {"decoded": True, "skip_still": False}}
+BEHAVIOURS = {"now": {"decoded": False}, "previous": {"decoded": True}}
+
+
+def _decoder(behaviour: str) -> FrameDecoder:
+    if behaviour == "previous":
+        decoder = previous_frame_decoder()
+        decoder.idle_full_every = IDLE["idle_full_every"]
+        return decoder
+    return FrameDecoder(idle_full_every=IDLE["idle_full_every"])
 
 
 class V4L2StandIn(FrameSource):
@@ -79,9 +89,8 @@ def _play(source, behaviour: str, on_frame=None, repeat_window_s: float = 3.0):
         arrivals.append((time.monotonic(), event))
         events.put(event)
 
-    decoder = FrameDecoder(idle_full_every=IDLE["idle_full_every"], skip_still=BEHAVIOURS[behaviour]["skip_still"])
     cap = CameraCapture(source, on_event, on_frame=on_frame, repeat_window_s=repeat_window_s, lossless=False,
-                        idle_stride=IDLE["idle_stride"], decoder=decoder)  # camera-like: unasked frames dropped
+                        idle_stride=IDLE["idle_stride"], decoder=_decoder(behaviour))  # camera-like: unasked frames dropped
     wall, cpu = time.monotonic(), time.process_time()
     cap.start()
     while not isinstance(events.get(timeout=600), CameraUnavailable):

@@ -63,6 +63,7 @@ class Views:
     _full_brightest: np.ndarray | None = None
     symbols: tuple[Symbol, ...] = ()   # located by the fast pass but not decoded, in full-resolution coordinates
     deadline: float = float("inf")     # time.thread_time() at which the cascade's budget is spent
+    relocated: tuple[Symbol, ...] | None = None   # located with downscaling when the fast pass located none
 
     @property
     def frame(self) -> np.ndarray:
@@ -143,16 +144,29 @@ def _scaled_symbol(symbol: Symbol, factor: float) -> Symbol:
     return Symbol(quad, symbol.version, symbol.level, symbol.mask)  # type: ignore[arg-type]
 
 
-def soft_read(views: Views) -> str | None:
-    """The symbols the fast pass located but could not decode, read from soft module values (qrsoft)."""
-    for symbol in views.symbols[:MAX_SOFT_SYMBOLS]:
-        text = soft.decode(soft.soft_grid(views.full_gray, symbol), symbol, views.deadline)
+def located(views: Views) -> tuple[Symbol, ...]:
+    """The symbols the fast pass located but could not decode; when it located none, those zxing-cpp locates
+    with its downscaling on (a code close to the lens has modules too large for the fast pass to find)."""
+    if views.symbols or views.relocated is not None:
+        return views.symbols or views.relocated
+    found = scan(views.gray)[2]
+    views.relocated = tuple(_scaled_symbol(s, views.scale) for s in found)
+    if views.relocated:
+        views.deadline += LOCATED_EXTRA_MS / 1000
+    return views.relocated
+
+
+def soft_read(views: Views, bent: bool = False) -> str | None:
+    """Located symbols read from soft module values (qrsoft); `bent`: on a grid fitted to a bent print."""
+    for symbol in located(views)[:MAX_SOFT_SYMBOLS]:
+        text = soft.decode(soft.soft_grid(views.full_gray, symbol, refined=bent), symbol, views.deadline)
         if text is not None:
             return text
     return None
 
 
 MAX_SOFT_SYMBOLS = 3
+LOCATED_EXTRA_MS = 10.0   # more budget once a QR symbol has been located (by the fast pass or with downscaling)
 
 
 def _sharpen(gray: np.ndarray) -> np.ndarray:
@@ -176,6 +190,7 @@ Step = tuple[str, bool, Callable[[Views, Box | None], str | None]]
 STEPS: tuple[Step, ...] = (
     ("frame/half-global-histogram", False, lambda v, b: read(_half(v.gray), binarizer=GLOBAL)[0]),
     ("symbol/soft", False, lambda v, b: soft_read(v)),
+    ("symbol/soft-bent", False, lambda v, b: soft_read(v, bent=True)),
     ("region/global-histogram", True, lambda v, b: read(_crop(v.full_gray, b), binarizer=GLOBAL)[0]),
     ("region/half-brightest", True, lambda v, b: read(_half(_crop(v.full_brightest, b)))[0]),
     ("region/upscale2", True, lambda v, b: read(_double(_crop(v.full_gray, b)), try_downscale=False)[0]),
@@ -215,8 +230,10 @@ def run(frame: np.ndarray, gray: np.ndarray, *, hint: Box | None = None, budget_
     symbols = tuple(_scaled_symbol(s, factor) for s in located)
     box = fresh or hint
     views = Views(frame, gray, factor, work, symbols=symbols, deadline=start + budget_ms / 1000)
+    if symbols:
+        views.deadline += LOCATED_EXTRA_MS / 1000  # a QR symbol is certainly there: worth more than a blind search
     for name, needs_region, step in steps:
-        if (time.thread_time() - start) * 1000 > budget_ms:
+        if time.thread_time() > views.deadline:
             break
         if needs_region and box is None:
             continue

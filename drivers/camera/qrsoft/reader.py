@@ -21,7 +21,7 @@ import numpy as np
 import zxingcpp
 
 from drivers.camera.qrsoft import rs, spec
-from drivers.camera.qrsoft.sample import Quad, module_centres
+from drivers.camera.qrsoft.sample import Quad, module_centres, refined_centres
 
 MARGIN = 4          # parity codewords per block never spent on corrections (detection of a wrong correction)
 
@@ -53,13 +53,16 @@ def located(barcode) -> Symbol | None:
     return Symbol(quad, int(version), level, mask)
 
 
-def soft_grid(gray: np.ndarray, symbol: Symbol) -> np.ndarray:
+def soft_grid(gray: np.ndarray, symbol: Symbol, refined: bool = False) -> np.ndarray:
     """(n, n) float32: positive = dark, about 1 for a clear module, near 0 where the frame says little.
     The threshold is the mean of the 5 x 5 neighbouring modules (best of the windows and smoothings measured on
-    the hand-held sequences' frames: fewest wrong modules)."""
+    the hand-held sequences' frames: fewest wrong modules). `refined`: sampled on the grid fitted to a bent
+    print (sample.refined_centres) rather than the flat one through the corners."""
     centres = module_centres(symbol.quad, symbol.version)
-    values = cv2.remap(gray.astype(np.float32), centres[..., 0], centres[..., 1], cv2.INTER_LINEAR,
-                       borderMode=cv2.BORDER_REPLICATE)
+    if refined:
+        centres = refined_centres(gray, centres)
+    values = cv2.remap(gray, centres[..., 0], centres[..., 1], cv2.INTER_LINEAR,
+                       borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
     soft = cv2.blur(values, (5, 5), borderType=cv2.BORDER_REFLECT) - values
     typical = median(np.abs(soft))
     return soft / typical if typical > 1.0 else np.zeros_like(soft)
