@@ -88,7 +88,7 @@ def _latencies(seqs, make_decoder) -> tuple[list[float], int, int]:
 def previous_frame_decoder() -> FrameDecoder:
     """The multi-frame reader as it was before the soft symbol reader (image fusion only, every step but
     symbol/soft), for side-by-side figures."""
-    steps = tuple(step for step in cascade.STEPS if step[0] != "symbol/soft")
+    steps = tuple(step for step in cascade.STEPS if not step[0].startswith("symbol/"))
     return FrameDecoder(steps=steps, symbol_fusion=False, skip_still=False)
 
 

@@ -215,8 +215,9 @@ class Outcome:
 
 
 def run(frame: np.ndarray, gray: np.ndarray, *, hint: Box | None = None, budget_ms: float = 15.0,
-        steps: tuple[Step, ...] = STEPS) -> Outcome:
-    """Run the cascade until a step reads a code or the budget is spent.
+        steps: tuple[Step, ...] = STEPS, seen_steps: tuple[Step, ...] | None = None) -> Outcome:
+    """Run the cascade until a step reads a code or the budget is spent; `seen_steps` (if given) instead of
+    `steps` when the fast pass saw a code it could not read (an idle frame escalates at once).
 
     The budget is CPU time of the calling thread (time.thread_time), so results do not depend on how busy
     the machine is; the capture decodes the newest frame, so a slow frame only delays, never queues.
@@ -228,10 +229,12 @@ def run(frame: np.ndarray, gray: np.ndarray, *, hint: Box | None = None, budget_
     if text is not None:
         return Outcome(text, "first", fresh)
     symbols = tuple(_scaled_symbol(s, factor) for s in located)
+    if seen_steps is not None and (fresh is not None or symbols):
+        steps = seen_steps
     box = fresh or hint
     views = Views(frame, gray, factor, work, symbols=symbols, deadline=start + budget_ms / 1000)
-    if symbols:
-        views.deadline += LOCATED_EXTRA_MS / 1000  # a QR symbol is certainly there: worth more than a blind search
+    if symbols and any(name.startswith("symbol/") for name, _, _ in steps):
+        views.deadline += LOCATED_EXTRA_MS / 1000  # a QR symbol is certainly there: time for the symbol steps
     for name, needs_region, step in steps:
         if time.thread_time() > views.deadline:
             break

@@ -113,7 +113,7 @@ class FrameDecoder:
     """
 
     def __init__(self, budget_ms: float = DEFAULT_BUDGET_MS, keep_frames: int = 15, idle_full_every: int = 3,
-                 skip_still: bool = True, still_refresh: int = 10, alert_frames: int = 10,
+                 skip_still: bool = True, still_refresh: int = 10, alert_frames: int = 20,
                  steps: tuple[cascade.Step, ...] = cascade.STEPS, symbol_fusion: bool = True) -> None:
         self.budget_ms = budget_ms
         self.keep_frames = keep_frames
@@ -137,6 +137,27 @@ class FrameDecoder:
 
     def decode(self, frame: Frame) -> str | None:
         """The text read in this frame (an image array or an EncodedFrame), or None."""
+        looked = self._look(frame)
+        if looked is None:
+            return None
+        colour, gray, whole = looked
+        self._idle_count = self._idle_count + 1 if self.idle else 0
+        self._alert = max(0, self._alert - 1) if self.idle else 0
+        outcome = cascade.run(colour, gray, hint=self._region, budget_ms=self.budget_ms,
+                              steps=self.steps if whole else (), seen_steps=self.steps)
+        self.last_step = outcome.step
+        self._follow(outcome.region)
+        self._note_scene(gray, whole, outcome)
+        if outcome.text is not None or self._region is None:
+            if self._region is None:
+                self._history.clear()
+                if self._symbols is not None:
+                    self._symbols.clear()
+            return outcome.text
+        return self._read_symbol(gray, outcome) or self._read_fused(gray)
+
+    def _look(self, frame: Frame) -> tuple[np.ndarray, np.ndarray, bool] | None:
+        """(colour, gray, whole cascade?) for this frame, or None when it is skipped or gives no image."""
         whole = not self.idle or self._alert > 0 or (self._idle_count + 1) % self.idle_full_every == 0
         image = pixels(frame, colour=whole)
         if image is None:
@@ -155,20 +176,17 @@ class FrameDecoder:
                 self._alert, whole = self.alert_frames, True
                 if colour.ndim == 2 and isinstance(frame, EncodedFrame):
                     colour = pixels(frame, colour=True)  # decoded in gray for the fast pass: colour for everything
-        self._idle_count = self._idle_count + 1 if self.idle else 0
-        self._alert = max(0, self._alert - 1) if self.idle else 0
-        outcome = cascade.run(colour, gray, hint=self._region, budget_ms=self.budget_ms,
-                              steps=self.steps if whole else ())
-        self.last_step = outcome.step
-        self._follow(outcome.region)
-        self._note_scene(gray, whole, outcome)
-        if outcome.text is not None or self._region is None:
-            if self._region is None:
-                self._history.clear()
-                if self._symbols is not None:
-                    self._symbols.clear()
-            return outcome.text
-        return self._read_symbol(gray, outcome) or self._read_fused(gray)
+        return colour, gray, whole
+
+    def _note_scene(self, gray: np.ndarray, whole: bool, outcome: cascade.Outcome) -> None:
+        """An empty scene the whole cascade looked at is the new still reference (not while alert: what came
+        into view is not the empty scene); anything seen voids it."""
+        if self._still is None:
+            return
+        if outcome.text is not None or outcome.region is not None or not self.idle:
+            self._still.forget()
+        elif whole and self._alert == 0:
+            self._still.looked(gray)
 
     def _read_symbol(self, gray: np.ndarray, outcome: cascade.Outcome) -> str | None:
         """This frame failed but located the symbol: read its soft values summed over the last views."""
@@ -180,15 +198,6 @@ class FrameDecoder:
         if text is not None:
             self.last_step = "fusion/soft-modules"
         return text
-
-    def _note_scene(self, gray: np.ndarray, whole: bool, outcome: cascade.Outcome) -> None:
-        """An empty scene the whole cascade looked at is the new still reference; anything seen voids it."""
-        if self._still is None:
-            return
-        if outcome.text is not None or outcome.region is not None or not self.idle:
-            self._still.forget()
-        elif whole:
-            self._still.looked(gray)
 
     def _follow(self, seen: cascade.Box | None) -> None:
         """Keep the code's region for `keep_frames` frames after it was last seen."""
