@@ -197,3 +197,13 @@ def test_an_mjpeg_file_is_read_as_packets_other_codecs_decoded(tmp_path, fourcc,
     assert len(frames) == 3
     assert all(isinstance(f, EncodedFrame) == encoded for f in frames)
     assert decode_frame(frames[0]) == "KP1:PACKET"
+
+
+def test_an_idle_frame_whose_fast_pass_sees_a_code_gets_everything_at_once():
+    """Corpus frame 6 (glare): the fast pass sees the code but cannot read it. The first idle frame would get the
+    fast pass only; seeing a code escalates that same frame to the whole cascade."""
+    frame = corpus.render(6, seed=1)
+    decoder = FrameDecoder(skip_still=False)
+    assert decoder.idle
+    assert decoder.decode(frame.image) == frame.text
+    assert not decoder.idle
