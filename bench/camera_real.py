@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from bench import camera_sequences as sequences
-from bench.camera_decoders import plain_zxing
+from bench.camera_decoders import plain_zxing, previous_cascade
 from drivers.camera import cascade
 from drivers.camera.decoder import FrameDecoder, decode_frame
 
@@ -40,7 +40,8 @@ def real_table(root: Path = REAL_ROOT, rotations: bool = True) -> str:
     pairs = sequences.real_photographs(root)
     if not pairs:
         return f"real photographs: none found at {root} (../shared/testdata/qr-real is not beside the repo)"
-    cells: dict = defaultdict(lambda: {"n": 0, "ours": 0, "zxing": 0, "ours_wrong": 0, "zxing_wrong": 0, "ms": []})
+    cells: dict = defaultdict(lambda: {"n": 0, "ours": 0, "zxing": 0, "prev": 0, "ours_wrong": 0, "zxing_wrong": 0,
+                                       "ms": [], "zx_ms": []})
     for path, text in pairs:
         original = cv2.imread(str(path), cv2.IMREAD_COLOR)
         for size_name, side in SIZES.items():
@@ -53,23 +54,30 @@ def real_table(root: Path = REAL_ROOT, rotations: bool = True) -> str:
                 start = time.thread_time()
                 ours = decode_frame(image)
                 ms = (time.thread_time() - start) * 1000
+                start = time.thread_time()
                 zx = plain_zxing(image)
+                zx_ms = (time.thread_time() - start) * 1000
+                prev = previous_cascade(image)
                 for key in ((path.parent.name, size_name), ("ALL", size_name)):
                     cell = cells[key]
                     cell["ms"].append(ms)
+                    cell["zx_ms"].append(zx_ms)
                     cell["ours"] += ours == text
+                    cell["prev"] += prev == text
                     cell["zxing"] += zx == text
                     cell["ours_wrong"] += ours is not None and ours != text
                     cell["zxing_wrong"] += zx is not None and zx != text
     lines = [f"real photographs ({len(pairs)} from {root.name}, x{len(ROTATIONS) if rotations else 1} rotations); "
              "read % (wrong texts) per set and size, ours beside zxing-cpp",
-             "| set | size | frames | ours read% | ours wrong | zxing-cpp read% | zxing wrong | ours med ms | p95 |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| set | size | frames | ours read% | ours wrong | ours-previous read% | zxing-cpp read% | zxing wrong "
+             "| ours med ms | p95 | zxing med ms |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for (group, size_name), c in sorted(cells.items(), key=lambda kv: (kv[0][0] == "ALL", kv[0])):
         ms = sorted(c["ms"])
         lines.append(f"| {group} | {size_name} | {c['n']} | {100 * c['ours'] / c['n']:.1f} | {c['ours_wrong']} | "
-                     f"{100 * c['zxing'] / c['n']:.1f} | {c['zxing_wrong']} | {statistics.median(ms):.2f} | "
-                     f"{ms[int(0.95 * (len(ms) - 1))]:.2f} |")
+                     f"{100 * c['prev'] / c['n']:.1f} | {100 * c['zxing'] / c['n']:.1f} | {c['zxing_wrong']} | "
+                     f"{statistics.median(ms):.2f} | {ms[int(0.95 * (len(ms) - 1))]:.2f} | "
+                     f"{statistics.median(c['zx_ms']):.2f} |")
     return "\n".join(lines)
 
 
