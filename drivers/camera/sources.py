@@ -117,7 +117,7 @@ class CameraSource(FrameSource):
         cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
         # MJPEG: hand over the JPEG itself (OpenCV would cv2.imdecode it to BGR on every retrieve); the decoder
         # decodes it, in gray while idle. Not MJPEG, or a backend that refuses: frames arrive decoded as before.
-        if s.fourcc == "MJPG":
+        if s.fourcc == "MJPG" and _fourcc(cap) == b"MJPG":   # the camera agreed to MJPEG (else: YUYV, converted)
             cap.set(cv2.CAP_PROP_CONVERT_RGB, 0)
         return cap
 
@@ -136,6 +136,11 @@ class CameraSource(FrameSource):
         if self._cap is not None:
             self._cap.release()
             self._cap = None
+
+
+def _fourcc(cap: cv2.VideoCapture) -> bytes:
+    """The four-character code of the stream the capture delivers."""
+    return int(cap.get(cv2.CAP_PROP_FOURCC)).to_bytes(4, "little", signed=False)
 
 
 def retrieved_frame(frame: np.ndarray | None) -> Frame | None:
@@ -176,7 +181,7 @@ class VideoFileSource(FrameSource):
 
     def _raw_packets_decode(self) -> bool:
         """An MJPEG file whose first packet is a JPEG cv2.imdecode reads (else FFmpeg decodes, as before)."""
-        if int(self._cap.get(cv2.CAP_PROP_FOURCC)).to_bytes(4, "little") != b"MJPG":
+        if _fourcc(self._cap) != b"MJPG":
             return False
         probe = self._open(raw=True)
         try:

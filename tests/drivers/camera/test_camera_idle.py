@@ -57,14 +57,18 @@ def test_encoded_frames_decode_in_gray_or_colour_on_demand():
 
 
 class FakeV4L2:
-    """cv2.VideoCapture as the V4L2 backend behaves with CAP_PROP_CONVERT_RGB=0: retrieve gives the raw buffer."""
+    """cv2.VideoCapture as the V4L2 backend behaves with CAP_PROP_CONVERT_RGB=0: retrieve gives the raw buffer.
+    `agreed` is the format the camera accepts (a camera without MJPEG stays in YUYV)."""
 
-    def __init__(self, buffer: np.ndarray) -> None:
-        self.buffer, self.props = buffer, {}
+    def __init__(self, buffer: np.ndarray, agreed: str = "MJPG") -> None:
+        self.buffer, self.props, self.agreed = buffer, {}, agreed
 
     def set(self, prop, value):
         self.props[prop] = value
         return True
+
+    def get(self, prop):
+        return float(cv2.VideoWriter_fourcc(*self.agreed)) if prop == cv2.CAP_PROP_FOURCC else 0.0
 
     def retrieve(self):
         return True, self.buffer.reshape(1, -1)
@@ -90,6 +94,9 @@ def test_camera_open_asks_for_raw_mjpeg_buffers(monkeypatch, tmp_path):
     fake.props.clear()
     CameraSource(0, CameraSettings(fourcc="YUYV"))._open()
     assert cv2.CAP_PROP_CONVERT_RGB not in fake.props      # not MJPEG: OpenCV converts as before
+    fake.agreed = "YUYV"
+    CameraSource(0, CameraSettings())._open()
+    assert cv2.CAP_PROP_CONVERT_RGB not in fake.props      # asked for MJPEG, the camera only does YUYV
 
 
 def test_the_capture_loop_uses_the_multi_frame_reader_by_default(tmp_path):
