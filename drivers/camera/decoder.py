@@ -114,7 +114,8 @@ class FrameDecoder:
 
     def __init__(self, budget_ms: float = DEFAULT_BUDGET_MS, keep_frames: int = 15, idle_full_every: int = 3,
                  skip_still: bool = True, still_refresh: int = 10, alert_frames: int = 20,
-                 steps: tuple[cascade.Step, ...] = cascade.STEPS, symbol_fusion: bool = True) -> None:
+                 steps: tuple[cascade.Step, ...] = cascade.STEPS, symbol_fusion: bool = True,
+                 escalate: bool = True) -> None:
         self.budget_ms = budget_ms
         self.keep_frames = keep_frames
         self._region: cascade.Box | None = None
@@ -127,6 +128,7 @@ class FrameDecoder:
         self._history = RegionHistory()
         self._symbols = SymbolHistory() if symbol_fusion else None
         self.steps = steps
+        self.escalate = escalate    # an idle frame whose fast pass sees a code gets the whole cascade at once
         self._still = StillScene(refresh=still_refresh) if skip_still else None
         self.frames_still = 0       # frames not looked at: the same empty scene (for the benchmark)
 
@@ -144,7 +146,7 @@ class FrameDecoder:
         self._idle_count = self._idle_count + 1 if self.idle else 0
         self._alert = max(0, self._alert - 1) if self.idle else 0
         outcome = cascade.run(colour, gray, hint=self._region, budget_ms=self.budget_ms,
-                              steps=self.steps if whole else (), seen_steps=self.steps)
+                              steps=self.steps if whole else (), seen_steps=self.steps if self.escalate else None)
         self.last_step = outcome.step
         self._follow(outcome.region)
         self._note_scene(gray, whole, outcome)
