@@ -121,13 +121,14 @@ def _sync(args: argparse.Namespace) -> int:
 
 def _install(data, client, report):
     """After the round: install what was downloaded (kiosk/updates.py) and record the central's time."""
+    from kiosk.kiosk_clock import KioskClock
     from kiosk.updates import Updater
 
     central = getattr(report, "central_time", None) or (client.link.last_server_time if report.ok else None)
     if central is not None:
         offset = getattr(report, "clock_offset_s", None)
-        data.record_central_time(central, central + timedelta(seconds=offset) if offset is not None
-                                 else datetime.now(timezone.utc))
+        local = central + timedelta(seconds=offset) if offset is not None else datetime.now(timezone.utc)
+        KioskClock.for_data(data).record_central(central, local)
     return Updater(data, data.root / DOWNLOADS).apply(fetch=client.fetch)
 
 

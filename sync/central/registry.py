@@ -134,10 +134,6 @@ def use_nonce(tx: Tx, device_id: str, nonce: str, now_s: int, lifetime_s: int) -
                       (device_id, nonce, now_s + lifetime_s)).rowcount == 1
 
 
-def touch_device(tx: Tx, device_id: str, now: datetime) -> None:
-    tx.execute("UPDATE devices SET last_seen = ? WHERE device_id = ?", (utc_text(now), device_id))
-
-
 def list_devices(tx: Tx) -> list[dict[str, Any]]:
     """Every device with last-seen time, event count, missing sequence numbers and flagged chain breaks."""
     rows = tx.execute(
