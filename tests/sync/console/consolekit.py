@@ -136,14 +136,22 @@ def start_browser(profile: Path, lang: str = "en-US", width: int = 1280, height:
 
 
 def navigates(driver, element) -> None:
-    """Click `element` and wait until the browser has left the page it was on (WebDriver does not wait for a
-    navigation a click starts)."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
+    """Click `element` and wait until the browser shows the page the click leads to (see `navigates_by`)."""
+    navigates_by(driver, element.click)
+
+
+def navigates_by(driver, action) -> None:
+    """Do `action` (a click, keys) and wait until the browser shows a new, fully loaded document (WebDriver does not wait for
+    a navigation a click starts). The old document is marked first; while the browser swaps documents, a query
+    may fail in several ways (stale element, a node that no longer belongs to the document, no document yet),
+    so every WebDriver error during the wait means "not yet", never a failure."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
-    page = driver.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(page))
+    driver.execute_script("document.documentElement.dataset.leftBehind = '1'")
+    action()
+    WebDriverWait(driver, 60, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script("return document.readyState === 'complete' && "
+                                   "document.documentElement.dataset.leftBehind === undefined"))
 
 
 def sign_in(driver, base_url: str, name: str, password: str = PASSWORD, next_path: str = "/") -> None:
