@@ -1,7 +1,7 @@
 """`python -m bench hostile [SECONDS]`: the central service under hostile bodies, ours beside the baseline.
 
 For each variant a `kiosk-central`-like server runs in a child process on loopback over a fresh SQLite file:
-"guarded" is today's app (sync/central/guard.py + errors.py); "baseline" is the same app with the front door
+"guarded" is today's app (sync/central/door/guard.py + errors.py); "baseline" is the same app with the front door
 swapped back to the previous one (a 16 MiB body limit, FastAPI's default errors that echo the input). 20 client
 threads send unauthenticated 16 MiB uploads, 1 MiB JSON arrays to enrolment and NaN-laden bodies, while a probe
 asks `/healthz` every 50 ms. Reported: the probe's median and p99 latency, probe failures, the server's peak
@@ -28,10 +28,10 @@ MIB = 1024 * 1024
 SERVER = r"""
 import sys, uvicorn
 from sync.central import app as central
-from sync.central.store import Store
+from sync.central.storage.store import Store
 variant, db, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 if variant == "baseline":
-    from sync.central.limits import BodySizeLimit
+    from sync.central.door.limits import BodySizeLimit
     class Baseline:
         def __init__(self, app, store, clock, max_body, **_):
             self.inner = BodySizeLimit(app, max_body)

@@ -1,4 +1,4 @@
-"""The central's front door (sync/central/guard.py, errors.py): limits and authentication before the body is read,
+"""The central's front door (sync/central/door/guard.py, errors.py): limits and authentication before the body is read,
 short typed refusals that never echo input, bounded concurrency. Timing-free: "before the body is read" is shown
 by a raw client that sends the headers of a huge body and only a sliver of it, and still gets its answer."""
 from __future__ import annotations
@@ -185,7 +185,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised_and_the_csv_stre
     from kiosk.core.outcome.result import HolderView
     from kiosk.core.outcome.verdicts import Outcome
     from tests.sync.sync_testkit import NOW, card_result
-    from sync.central.exports import _safe
+    from sync.central.events.exports import _safe
     hostile = ["\t=1+1", "\r=cmd|' /C calc'!A0", "=HYPERLINK(\"x\")", "+1", "-1", "@SUM(A1)", "\n=1", "＝1"]
     for text in hostile:
         result = card_result(0).with_changes(holder=HolderView(masked_name=text[:64], masked_id="1*"))
@@ -203,8 +203,8 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised_and_the_csv_stre
 def test_admin_credentials_expire(sqlite_url):
     from datetime import datetime, timedelta, timezone
 
-    from sync.central import registry
-    from sync.central.store import Store
+    from sync.central.storage import registry
+    from sync.central.storage.store import Store
     store = Store(sqlite_url)
     issued = datetime(2026, 1, 1, tzinfo=timezone.utc)
     with store.tx() as tx:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 
 from kiosk.core.outcome.verdicts import Outcome
-from sync.central import registry
-from sync.central.store import Store
+from sync.central.storage import registry
+from sync.central.storage.store import Store
 from sync.client import SyncClient
 from sync.eventlog import EventLog
 from tests.sync.sync_testkit import HASH_KEY, NOW, card_result
@@ -119,7 +119,7 @@ def test_a_bundle_of_stripped_events_is_quarantined_on_import(kiosk, central, db
 
 
 def test_the_migration_adds_the_column_once_and_is_harmless_to_repeat(db_url):
-    from sync.central.schema import MIGRATIONS
+    from sync.central.storage.schema import MIGRATIONS
     store = Store(db_url)
     with store.tx() as tx:
         tx.execute("DELETE FROM schema_version WHERE version >= ?", (len(MIGRATIONS),))

@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sync.central.store import Tx
+from sync.central.storage.store import Tx
 
 UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 

@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync import auth
 from sync.answers import HEADER_ANSWER_SIGNATURE, sign_answer
-from sync.central import registry
-from sync.central.store import Store
+from sync.central.storage import registry
+from sync.central.storage.store import Store
 
 KIB, MIB = 1024, 1024 * 1024
 DEFAULT_CAP = 64 * KIB  # any route not listed below (its handler authenticates itself)

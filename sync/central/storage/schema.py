@@ -111,7 +111,7 @@ class AddColumn:
 
 # The central remembers that a device signs its events (issue 15): the lowest sequence number of a correctly
 # signed event it has received from the device. From there on an unsigned event of that device is a stripped
-# signature, quarantined like a bad one (sync/central/ingest.py).
+# signature, quarantined like a bad one (sync/central/events/ingest.py).
 _V4: list = [AddColumn("devices", "signs_since", "BIGINT")]
 
 MIGRATIONS: tuple[list, ...] = (_V1, _V2, _V3, _V4)

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sync import chain
-from sync.central.checkstats import count_in
-from sync.central.store import Tx
+from sync.central.events.checkstats import count_in
+from sync.central.storage.store import Tx
 
 STORED_FIELDS = (*chain.EVENT_FIELDS, "hash")
 _INSERT_COLS = (*STORED_FIELDS, "day", "site", "received_at", "via")
@@ -123,7 +123,7 @@ def _keep_untampered(tx: Tx, device_id: str, fresh: list[dict[str, Any]], hashes
 
 
 def _device_key(tx: Tx, device_id: str):
-    from sync.central import registry
+    from sync.central.storage import registry
     from sync.devicekey import load_public_key_b64
     key_text = registry.device_public_key(tx, device_id)
     return load_public_key_b64(key_text) if key_text else None
