@@ -3,7 +3,7 @@
 One signed kiosk (bench/hostile/child.py, which opens its log as the kiosk does: epochs, a damaged file moved
 aside) against `kiosk-central serve` over SQLite on loopback. Runs alternate: a child logging checks is killed after
 1-150 shown verdicts, a child uploading (batches of 50) after 0-4 acknowledged batches. After every fifth run
-(counting from the fourth) the log is *reset* (its files moved aside, as staff would, the `log-epoch` record
+(counting from the second) the log is *reset* (its files moved aside, as staff would, the `log-epoch` record
 kept); after every fifth from the fifth it is *damaged* before the restart (alternately truncated to 10-90 % of its
 size, or its header overwritten). At the end an unkilled child uploads the current log, and each reset log is
 uploaded from where it was moved (a staff recovery: the files are intact).
@@ -133,7 +133,7 @@ def run(tmp: Path, kills: int, seed: int = 2026) -> dict:
                 _kill_after(_child("log", str(folder), DEVICE, "1000000"), rng.randint(1, 150), shown)
             else:
                 _kill_after(_child("upload", str(folder), DEVICE, central.url, "50"), rng.randint(0, 4), shown)
-            if i % 5 == 3:
+            if i % 5 == 1:
                 aside.append(_reset(folder, i))
             elif i % 5 == 4:
                 pending = _pending(folder / LOG_NAME)
