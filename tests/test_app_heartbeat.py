@@ -12,7 +12,7 @@ from kiosk.config import KioskConfig
 from kiosk.datadir import DataDir
 from kiosk.demo_data import provision
 from kiosk.ui.window import KioskWindow
-from sync.central.store import Store
+from sync.central.storage.store import Store
 from sync.devicekey import load_or_create_device_key
 from sync.enrollment import enroll
 from tests.sync.sync_testkit import ThreadedCentral, make_token

@@ -104,7 +104,8 @@ def _sync(args: argparse.Namespace) -> int:
     result = {"ok": report.ok and not refused, "uploaded": report.uploaded, "duplicates": report.duplicates,
               "batches": report.batches, "pending": pending, "updated_files": report.updated_files,
               "installed": installed, "install_refused": refused, "refused": report.refused,
-              "chain_breaks": report.chain_breaks, "error": report.error or None,
+              "chain_breaks": report.chain_breaks, "quarantined": report.quarantined, "tampered": report.tampered,
+              "error": report.error or None,
               "heartbeat_sent": report.heartbeat_sent, "clock_offset_s": report.clock_offset_s}
     if args.json:
         print_json(result)

@@ -11,8 +11,9 @@ from datetime import timedelta
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.responses import RedirectResponse
 
-from sync.central import audit, registry
-from sync.central.accounts import User
+from sync.central.admin import audit
+from sync.central.storage import registry
+from sync.central.admin.accounts import User
 from sync.central.console import charts, fleet_source
 from sync.central.console.web import SECURITY_HEADERS, Console
 from sync.central.models import NAME

@@ -14,8 +14,9 @@ from fastapi import Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from sync.central import audit, registry
-from sync.central.accounts import User
+from sync.central.admin import audit
+from sync.central.storage import registry
+from sync.central.admin.accounts import User
 from sync.central.console import preview as previews
 from sync.central.console import publications
 from sync.central.console.web import SECURITY_HEADERS, Console

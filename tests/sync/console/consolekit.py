@@ -12,9 +12,10 @@ from pathlib import Path
 
 from kiosk.core.outcome.result import HolderView, VerificationResult
 from kiosk.core.outcome.verdicts import Outcome, Reason, Verdict
-from sync.central import accounts, registry
-from sync.central.ingest import ingest
-from sync.central.store import Store
+from sync.central.admin import accounts
+from sync.central.storage import registry
+from sync.central.events.ingest import ingest
+from sync.central.storage.store import Store
 from sync.devicekey import load_or_create_device_key, public_key_b64
 from sync.eventlog import EventLog
 
@@ -219,7 +220,7 @@ def app_kwargs_with_roots(material: TrustMaterial) -> dict:
 def heartbeat(store: Store, device_id: str, received: datetime, clock_offset_s: float = 0.0, **fields) -> bool:
     """Record a heartbeat as the fleet service would receive it; False when this build has no fleet service."""
     try:
-        from sync.central import fleet
+        from sync.central.admin import fleet
     except ImportError:
         return False
     beat = {"kiosk_utc": registry.utc_text(received + timedelta(seconds=clock_offset_s)), "software_version": "0.1.0",
