@@ -36,7 +36,7 @@ from sync.central import app as central
 from sync.central.storage.store import Store
 variant, db, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 if variant == "baseline":
-    from sync.central.door.limits import BodySizeLimit
+    from bench.hostile.baseline_limits import BodySizeLimit
     class Baseline:
         def __init__(self, app, store, clock, max_body, **_):
             self.inner = BodySizeLimit(app, max_body)

@@ -149,16 +149,7 @@ class RequestGuard:
             return
         if body is None:
             return  # the client went away
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(body, receive), send)
 
     async def _read_body(self, receive: Receive, cap: int) -> bytes | None:
         loop = asyncio.get_running_loop()
@@ -241,3 +232,18 @@ class _SigningSender:
         headers = [*self._start.get("headers", []), (HEADER_ANSWER_SIGNATURE.lower().encode(), signature.encode())]
         await self._send({**self._start, "headers": headers})
         await self._send({"type": "http.response.body", "body": body})
+
+
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that gives the app the whole body, already read, once, then whatever the client sends next
+    (a disconnect): the app never handles a partial body."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
