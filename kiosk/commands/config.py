@@ -6,6 +6,7 @@ included (exit 0). PIN hashes are never printed (a hash of a short PIN is as goo
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Any
 
 from kiosk.cli import UsageError
@@ -37,12 +38,18 @@ def run_check_config(args: argparse.Namespace) -> int:
         print_json(settings)
         return 0
     print(f"{path}: ok")
-    for key, value in settings.items():
-        if isinstance(value, dict):
-            print(f"[{key}] " + ", ".join(f"{k} = {v!r}" for k, v in value.items()))
-        else:
-            print(f"{key} = {value!r}")
+    tables = {key: value for key, value in settings.items() if isinstance(value, dict)}
+    for key, value in settings.items():  # top-level keys first, then one line per table, as in the file
+        if key not in tables:
+            print(f"{key} = {_toml(value)}")
+    for key, value in tables.items():
+        print(f"[{key}] " + (", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) or "(nothing set)"))
     return 0
+
+
+def _toml(value: Any) -> str:
+    """A value as it would be written in kiosk.toml (true, 0.8, "text", [1, 2])."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def effective_settings(config) -> dict[str, Any]:
