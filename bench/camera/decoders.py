@@ -1,6 +1,7 @@
 """The decoders the camera benchmark compares, each `name -> fn(frame) -> str | None`.
 
-ours = drivers.camera.decoder.decode_frame (the full cascade); the baselines are used as a developer would
+ours = drivers.camera.decoder.decode_frame (the full cascade); ours-previous = the cascade without the soft
+symbol steps (as before issue 18's second round); the baselines are used as a developer would
 use them out of the box: zxing-cpp on the frame, OpenCV's QRCodeDetector and QRCodeDetectorAruco.
 """
 from __future__ import annotations
@@ -11,7 +12,16 @@ import cv2
 import numpy as np
 import zxingcpp
 
-from drivers.camera.decoder import decode_frame
+from drivers.camera import cascade
+from drivers.camera.decoder import _normalise, decode_frame
+
+PREVIOUS_STEPS = tuple(step for step in cascade.STEPS if not step[0].startswith("symbol/"))
+
+
+def previous_cascade(frame: np.ndarray) -> str | None:
+    """Our cascade as it was before the soft symbol reader (every step but symbol/*), for side-by-side runs."""
+    colour, gray = _normalise(frame)
+    return cascade.run(colour, gray, steps=PREVIOUS_STEPS).text
 
 
 def plain_zxing(frame: np.ndarray) -> str | None:
@@ -38,6 +48,7 @@ def decoders(budget_ms: float | None = None) -> dict[str, Callable[[np.ndarray],
     ours = decode_frame if budget_ms is None else (lambda frame: decode_frame(frame, budget_ms=budget_ms))
     return {
         "ours": ours,
+        "ours-previous": previous_cascade,
         "zxing-cpp": plain_zxing,
         "cv2.QRCodeDetector": _opencv(cv2.QRCodeDetector()),
         "cv2.QRCodeDetectorAruco": _opencv(cv2.QRCodeDetectorAruco()),

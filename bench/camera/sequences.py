@@ -114,7 +114,11 @@ def _add_glare(img: np.ndarray, mask: np.ndarray, pos: np.ndarray, strength: flo
     img[y0:y1, x0:x1] += mask[y0:y1, x0:x1] * spot
 
 
-def render(rng: np.random.Generator, card: np.ndarray, size: float, source: str, text: str) -> Sequence:
+def render(rng: np.random.Generator, card: np.ndarray, size: float, source: str, text: str,
+           noise_seed: int = 0) -> Sequence:
+    """The sequence drawn from `rng`; the sensor noise from OpenCV's generator seeded with `noise_seed`, so a
+    sequence is the same whichever sequences were rendered before it in the process."""
+    cv2.setRNGSeed(noise_seed)
     steady = int(rng.integers(6, 13))
     poses = _pose_track(rng, steady, FRAMES)
     background = _background(rng)
@@ -148,9 +152,14 @@ def render(rng: np.random.Generator, card: np.ndarray, size: float, source: str,
 
 def synthetic(count: int, seed: int) -> Iterator[Sequence]:
     for i in range(count):
-        rng = np.random.default_rng((seed, i, 1))
-        text = _text(rng)
-        yield render(rng, qr_card(text), rng.uniform(240, 460), "synthetic", text)
+        yield synthetic_one(seed, i)
+
+
+def synthetic_one(seed: int, i: int) -> Sequence:
+    """Synthetic sequence `i` of `seed` (the same frames however many were rendered before it)."""
+    rng = np.random.default_rng((seed, i, 1))
+    text = _text(rng)
+    return render(rng, qr_card(text), rng.uniform(240, 460), "synthetic", text, noise_seed=seed * 100003 + i)
 
 
 def real_photographs(root: Path) -> list[tuple[Path, str]]:
@@ -168,7 +177,7 @@ def real(count: int, seed: int, root: Path) -> Iterator[Sequence]:
         rng = np.random.default_rng((seed, i, 2))
         path, text = pairs[(i * 7919 + seed) % len(pairs)]
         card = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
-        yield render(rng, card, rng.uniform(380, 620), "real", text)
+        yield render(rng, card, rng.uniform(380, 620), "real", text, noise_seed=seed * 100003 + 50000 + i)
 
 
 Decoder = Callable[[np.ndarray], "str | None"]

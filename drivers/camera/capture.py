@@ -2,8 +2,9 @@
 
 Why two threads: grabbing must keep pace with the camera (so the driver's buffer never holds stale frames)
 while decoding takes as long as it takes; the decoder always gets a fresh frame, older ones are dropped, never
-queued. A grabbed frame is only retrieved (MJPEG-decoded) when the decoder has asked for one, and while no
-code has been seen for a while the decoder asks for every third frame only (idle CPU). The grab thread
+queued. A grabbed frame is only retrieved when the decoder has asked for one (an MJPEG camera or file hands over
+the JPEG, which the decoder decodes itself: frames.py), and while no code has been seen for a while the decoder
+asks for every third frame only (idle CPU). The grab thread
 reconnects a live camera after failures and reports it unavailable meanwhile.
 `on_event` is called from either thread, one call at a time; `start()`/`stop()` from the owner's thread.
 """
@@ -21,7 +22,7 @@ import numpy as np
 from drivers.camera.announce import Announcer
 from drivers.camera.decoder import FrameDecoder
 from drivers.camera.events import CameraAvailable, CameraEvent, CameraUnavailable, CodeSeen
-from drivers.camera.sources import CameraSettings, SourceEnded, SourceUnavailable, open_source
+from drivers.camera.sources import CameraSettings, FrameSource, SourceEnded, SourceUnavailable, open_source
 
 log = logging.getLogger(__name__)
 
@@ -116,11 +117,11 @@ class CameraCapture:
     (the benchmark's camera-like mode); True never drops.
     """
 
-    def __init__(self, source: int | str | Path, on_event: Callable[[CameraEvent], None], *,
+    def __init__(self, source: int | str | Path | FrameSource, on_event: Callable[[CameraEvent], None], *,
                  accept: Callable[[str], bool] | None = None, settings: CameraSettings | None = None,
                  repeat_window_s: float = 3.0, reconnect_s: float = 1.0, idle_stride: int = 3,
                  idle_full_every: int = 3, on_frame: Callable[[int, float], None] | None = None,
-                 lossless: bool | None = None) -> None:
+                 lossless: bool | None = None, decoder: FrameDecoder | None = None) -> None:
         self.source = source
         self.name = str(source)
         self.settings = settings or CameraSettings()
@@ -138,6 +139,8 @@ class CameraCapture:
         self._threads: list[threading.Thread] = []
         self._available: bool | None = None
         self._lossless = lossless
+        # the multi-frame reader (region memory, fusion, idle economy); used by the decode thread only
+        self.decoder = decoder or FrameDecoder(idle_full_every=self.idle_full_every)
 
     def start(self) -> None:
         if self._threads:
@@ -212,7 +215,7 @@ class CameraCapture:
 
     # -- decode thread -------------------------------------------------------------------------------------
     def _decode_loop(self) -> None:
-        decoder = FrameDecoder(idle_full_every=self.idle_full_every)
+        decoder = self.decoder
         seen = 0
         while not self._stop.is_set():
             seen, frame = self._mailbox.take_newer(seen, timeout=0.5)

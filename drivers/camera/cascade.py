@@ -16,6 +16,9 @@ import cv2
 import numpy as np
 import zxingcpp
 
+from drivers.camera.qrsoft import reader as soft
+from drivers.camera.qrsoft.reader import Symbol
+
 QR = zxingcpp.BarcodeFormat.QRCode
 PLAIN = zxingcpp.TextMode.Plain
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1
@@ -58,6 +61,9 @@ class Views:
     _work_frame: np.ndarray | None = None
     _brightest: np.ndarray | None = None
     _full_brightest: np.ndarray | None = None
+    symbols: tuple[Symbol, ...] = ()   # located by the fast pass but not decoded, in full-resolution coordinates
+    deadline: float = float("inf")     # time.thread_time() at which the cascade's budget is spent
+    relocated: tuple[Symbol, ...] | None = None   # located with downscaling when the fast pass located none
 
     @property
     def frame(self) -> np.ndarray:
@@ -87,17 +93,25 @@ class Views:
 
 def read(image: np.ndarray, **options) -> tuple[str | None, list[Box]]:
     """zxing-cpp (QR only): the first valid text, and the boxes of all codes seen (decoded or not)."""
+    text, seen, _symbols = scan(image, **options)
+    return text, seen
+
+
+def scan(image: np.ndarray, **options) -> tuple[str | None, list[Box], list[Symbol]]:
+    """read(), plus the symbols zxing-cpp located but could not decode (for the soft reader)."""
     options.setdefault("try_invert", False)
     options.setdefault("text_mode", PLAIN)  # the code's exact text: control characters are not rewritten as "<SOH>"
-    text, seen = None, []
+    text, seen, symbols = None, [], []
     for barcode in zxingcpp.read_barcodes(image, formats=QR, return_errors=True, **options):
         if barcode.valid and barcode.text and text is None:
             text = barcode.text
+        elif not barcode.valid and (symbol := soft.located(barcode)) is not None:
+            symbols.append(symbol)
         p = barcode.position
         xs = [p.top_left.x, p.top_right.x, p.bottom_right.x, p.bottom_left.x]
         ys = [p.top_left.y, p.top_right.y, p.bottom_right.y, p.bottom_left.y]
         seen.append((min(xs), min(ys), max(xs), max(ys)))
-    return text, seen
+    return text, seen, symbols
 
 
 def region(boxes: list[Box], shape: tuple[int, ...], pad: float = 0.2) -> Box | None:
@@ -123,6 +137,38 @@ def _scaled_boxes(boxes: list[Box], factor: float) -> list[Box]:
     return [tuple(int(round(c / factor)) for c in box) for box in boxes]  # type: ignore[misc]
 
 
+def _scaled_symbol(symbol: Symbol, factor: float) -> Symbol:
+    if factor == 1.0:
+        return symbol
+    quad = tuple((x / factor, y / factor) for x, y in symbol.quad)
+    return Symbol(quad, symbol.version, symbol.level, symbol.mask)  # type: ignore[arg-type]
+
+
+def located(views: Views) -> tuple[Symbol, ...]:
+    """The symbols the fast pass located but could not decode; when it located none, those zxing-cpp locates
+    at half size with its downscaling on (a code close to the lens has modules too large for the fast pass)."""
+    if views.symbols or views.relocated is not None:
+        return views.symbols or views.relocated
+    found = scan(_half(views.gray))[2]   # half size and zxing-cpp's own downscaling: large modules, ~0.5 ms
+    views.relocated = tuple(_scaled_symbol(s, views.scale / 2) for s in found)
+    if views.relocated:
+        views.deadline += LOCATED_EXTRA_MS / 1000
+    return views.relocated
+
+
+def soft_read(views: Views, bent: bool = False) -> str | None:
+    """Located symbols read from soft module values (qrsoft); `bent`: on a grid fitted to a bent print."""
+    for symbol in located(views)[:MAX_SOFT_SYMBOLS]:
+        text = soft.decode(soft.soft_grid(views.full_gray, symbol, refined=bent), symbol, views.deadline)
+        if text is not None:
+            return text
+    return None
+
+
+MAX_SOFT_SYMBOLS = 3
+LOCATED_EXTRA_MS = 10.0   # more budget once a QR symbol has been located (by the fast pass or with downscaling)
+
+
 def _sharpen(gray: np.ndarray) -> np.ndarray:
     return cv2.addWeighted(gray, 2.0, cv2.GaussianBlur(gray, (0, 0), 2), -1.0, 0)
 
@@ -143,6 +189,8 @@ LOCAL = zxingcpp.Binarizer.LocalAverage
 Step = tuple[str, bool, Callable[[Views, Box | None], str | None]]
 STEPS: tuple[Step, ...] = (
     ("frame/half-global-histogram", False, lambda v, b: read(_half(v.gray), binarizer=GLOBAL)[0]),
+    ("symbol/soft", False, lambda v, b: soft_read(v)),
+    ("symbol/soft-bent", False, lambda v, b: soft_read(v, bent=True)),
     ("region/global-histogram", True, lambda v, b: read(_crop(v.full_gray, b), binarizer=GLOBAL)[0]),
     ("region/half-brightest", True, lambda v, b: read(_half(_crop(v.full_brightest, b)))[0]),
     ("region/upscale2", True, lambda v, b: read(_double(_crop(v.full_gray, b)), try_downscale=False)[0]),
@@ -163,29 +211,36 @@ class Outcome:
     text: str | None
     step: str | None          # which step read it ("first" for the fast pass)
     region: Box | None        # where the fast pass saw a code in this frame (read or not), for the next frame
+    symbols: tuple[Symbol, ...] = ()   # QR symbols the fast pass located but could not decode (full resolution)
 
 
 def run(frame: np.ndarray, gray: np.ndarray, *, hint: Box | None = None, budget_ms: float = 15.0,
-        steps: tuple[Step, ...] = STEPS) -> Outcome:
-    """Run the cascade until a step reads a code or the budget is spent.
+        steps: tuple[Step, ...] = STEPS, seen_steps: tuple[Step, ...] | None = None) -> Outcome:
+    """Run the cascade until a step reads a code or the budget is spent; `seen_steps` (if given) instead of
+    `steps` when the fast pass saw a code it could not read (an idle frame escalates at once).
 
     The budget is CPU time of the calling thread (time.thread_time), so results do not depend on how busy
     the machine is; the capture decodes the newest frame, so a slow frame only delays, never queues.
     """
     work, factor = fit(gray)
     start = time.thread_time()  # fitting is a fixed cost of large frames, not a recovery: not on the budget
-    text, seen = read(work, try_downscale=False)
+    text, seen, located = scan(work, try_downscale=False)
     fresh = region(_scaled_boxes(seen, factor), gray.shape)
     if text is not None:
         return Outcome(text, "first", fresh)
+    symbols = tuple(_scaled_symbol(s, factor) for s in located)
+    if seen_steps is not None and (fresh is not None or symbols):
+        steps = seen_steps
     box = fresh or hint
-    views = Views(frame, gray, factor, work)
+    views = Views(frame, gray, factor, work, symbols=symbols, deadline=start + budget_ms / 1000)
+    if symbols and any(name.startswith("symbol/") for name, _, _ in steps):
+        views.deadline += LOCATED_EXTRA_MS / 1000  # a QR symbol is certainly there: time for the symbol steps
     for name, needs_region, step in steps:
-        if (time.thread_time() - start) * 1000 > budget_ms:
+        if time.thread_time() > views.deadline:
             break
         if needs_region and box is None:
             continue
         text = step(views, box)
         if text is not None:
-            return Outcome(text, name, fresh)
-    return Outcome(None, None, fresh)
+            return Outcome(text, name, fresh, symbols)
+    return Outcome(None, None, fresh, symbols)

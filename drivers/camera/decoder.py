@@ -15,8 +15,10 @@ import cv2
 import numpy as np
 
 from drivers.camera import cascade
-from drivers.camera.fusion import RegionHistory
+from drivers.camera.frames import EncodedFrame, Frame, pixels
+from drivers.camera.fusion import RegionHistory, SymbolHistory, largest
 from drivers.camera.imagecaps import ImageRefused, checked_image_bytes
+from drivers.camera.stillness import MOVED, STILL, StillScene
 
 DEFAULT_BUDGET_MS = 15.0
 
@@ -57,9 +59,13 @@ def _normalise(frame: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.ascontiguousarray(frame), np.ascontiguousarray(gray)
 
 
-def decode_frame(frame: np.ndarray, budget_ms: float = DEFAULT_BUDGET_MS) -> str | None:
-    """The text of the QR code in a BGR or grayscale frame, or None; the full cascade within the budget."""
-    colour, gray = _normalise(frame)
+def decode_frame(frame: Frame, budget_ms: float = DEFAULT_BUDGET_MS) -> str | None:
+    """The text of the QR code in a BGR or grayscale frame (or an EncodedFrame), or None; the full cascade
+    within the budget."""
+    image = pixels(frame, colour=True)
+    if image is None:
+        return None
+    colour, gray = _normalise(image)
     if min(gray.shape[:2]) < MIN_QR_SIDE_PX:
         return None  # smaller than the smallest QR code (21 modules at one pixel each): nothing to read
     return cascade.run(colour, gray, budget_ms=budget_ms).text
@@ -95,46 +101,103 @@ def decode_image_file(path: str | Path) -> DecodeResult:
 class FrameDecoder:
     """Decodes a stream of frames, remembering where a code was last seen so the next frame starts there.
 
-    The region is kept for `keep_frames` frames after it was last seen; it lets the region steps run even
-    when the fast pass sees nothing in this frame (a code moving, blurred by motion, or half in glare).
-    While idle (no region), only one frame in `idle_full_every` gets the whole-frame recoveries: the fast pass
-    alone costs ~2.5 ms, the full cascade on an empty frame ~7 ms (idle CPU budget: 10 % of a core at 30 fps).
+    Engaged (a code was seen in the last `keep_frames` frames): every frame gets the whole cascade in colour,
+    the region steps work on the remembered region even when this frame shows nothing (a code moving, blurred
+    by motion, half in glare), and failed frames are read fused over the last views (fusion.py).
+    Idle (nothing seen): the capture hands over one frame in three (capture.py), decoded in gray when it
+    arrives encoded (frames.py); one in `idle_full_every` gets the whole cascade, the others the fast pass alone
+    (~1.5 ms; it still finds any code zxing-cpp can see, and seeing one ends idle). With `skip_still`, a frame
+    showing the same empty scene as the last one the whole cascade found nothing in is not looked at again, at
+    most `still_refresh` frames in a row; when such a still scene changes, the next `alert_frames` idle frames
+    get the whole cascade (stillness.py). Idle CPU budget: 10 % of a core at 30 fps.
     """
 
-    def __init__(self, budget_ms: float = DEFAULT_BUDGET_MS, keep_frames: int = 15, idle_full_every: int = 3) -> None:
+    def __init__(self, budget_ms: float = DEFAULT_BUDGET_MS, keep_frames: int = 15, idle_full_every: int = 3,
+                 skip_still: bool = True, still_refresh: int = 10, alert_frames: int = 20,
+                 steps: tuple[cascade.Step, ...] = cascade.STEPS, symbol_fusion: bool = True) -> None:
         self.budget_ms = budget_ms
         self.keep_frames = keep_frames
         self._region: cascade.Box | None = None
         self._age = 0
         self._idle_count = 0
-        self.idle_full_every = idle_full_every
+        self.idle_full_every = max(1, idle_full_every)
+        self.alert_frames = alert_frames   # after a still scene changes, this many idle frames get everything
+        self._alert = 0
         self.last_step: str | None = None
         self._history = RegionHistory()
+        self._symbols = SymbolHistory() if symbol_fusion else None
+        self.steps = steps
+        self._still = StillScene(refresh=still_refresh) if skip_still else None
+        self.frames_still = 0       # frames not looked at: the same empty scene (for the benchmark)
 
     @property
     def idle(self) -> bool:
         """No code seen for `keep_frames` frames: the capture may look at fewer frames."""
         return self._region is None
 
-    def decode(self, frame: np.ndarray) -> str | None:
-        steps = cascade.STEPS
-        if self.idle:
-            self._idle_count += 1
-            if self._idle_count % self.idle_full_every:
-                steps = ()  # the fast pass only; it still finds any code zxing can see
-        else:
-            self._idle_count = 0
-        colour, gray = _normalise(frame)
-        if min(gray.shape[:2]) < MIN_QR_SIDE_PX:
+    def decode(self, frame: Frame) -> str | None:
+        """The text read in this frame (an image array or an EncodedFrame), or None."""
+        looked = self._look(frame)
+        if looked is None:
             return None
-        outcome = cascade.run(colour, gray, hint=self._region, budget_ms=self.budget_ms, steps=steps)
+        colour, gray, whole = looked
+        self._idle_count = self._idle_count + 1 if self.idle else 0
+        self._alert = max(0, self._alert - 1) if self.idle else 0
+        outcome = cascade.run(colour, gray, hint=self._region, budget_ms=self.budget_ms,
+                              steps=self.steps if whole else (), seen_steps=self.steps)
         self.last_step = outcome.step
         self._follow(outcome.region)
+        self._note_scene(gray, whole, outcome)
         if outcome.text is not None or self._region is None:
             if self._region is None:
                 self._history.clear()
+                if self._symbols is not None:
+                    self._symbols.clear()
             return outcome.text
-        return self._read_fused(gray)
+        return self._read_symbol(gray, outcome) or self._read_fused(gray)
+
+    def _look(self, frame: Frame) -> tuple[np.ndarray, np.ndarray, bool] | None:
+        """(colour, gray, whole cascade?) for this frame, or None when it is skipped or gives no image."""
+        whole = not self.idle or self._alert > 0 or (self._idle_count + 1) % self.idle_full_every == 0
+        image = pixels(frame, colour=whole)
+        if image is None:
+            self.last_step = "undecodable"
+            return None
+        colour, gray = _normalise(image)
+        if min(gray.shape[:2]) < MIN_QR_SIDE_PX:
+            return None
+        if self.idle and self._still is not None:
+            seen = self._still.look(gray)
+            if seen == STILL:
+                self.last_step = "still"
+                self.frames_still += 1
+                return None
+            if seen == MOVED:
+                self._alert, whole = self.alert_frames, True
+                if colour.ndim == 2 and isinstance(frame, EncodedFrame):
+                    colour = pixels(frame, colour=True)  # decoded in gray for the fast pass: colour for everything
+        return colour, gray, whole
+
+    def _note_scene(self, gray: np.ndarray, whole: bool, outcome: cascade.Outcome) -> None:
+        """An empty scene the whole cascade looked at is the new still reference (not while alert: what came
+        into view is not the empty scene); anything seen voids it."""
+        if self._still is None:
+            return
+        if outcome.text is not None or outcome.region is not None or not self.idle:
+            self._still.forget()
+        elif whole and self._alert == 0:
+            self._still.looked(gray)
+
+    def _read_symbol(self, gray: np.ndarray, outcome: cascade.Outcome) -> str | None:
+        """This frame failed but located the symbol: read its soft values summed over the last views."""
+        symbol = largest(outcome.symbols)
+        if symbol is None or self._symbols is None:
+            return None
+        self._symbols.add(gray, symbol)
+        text = self._symbols.read()
+        if text is not None:
+            self.last_step = "fusion/soft-modules"
+        return text
 
     def _follow(self, seen: cascade.Box | None) -> None:
         """Keep the code's region for `keep_frames` frames after it was last seen."""

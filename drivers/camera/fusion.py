@@ -17,6 +17,8 @@ import cv2
 import numpy as np
 
 from drivers.camera.cascade import Box
+from drivers.camera.qrsoft.reader import Symbol, soft_grid
+from drivers.camera.qrsoft.reader import decode as decode_soft
 
 MAX_SHIFT = 0.15        # of the region's size: a larger shift is a moved card, not tremor
 MIN_RESPONSE = 0.08     # phase-correlation peak below this: the views do not show the same thing
@@ -111,3 +113,44 @@ def _same_place(a: Box, b: Box) -> bool:
     iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
     smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
     return smaller > 0 and ix * iy / smaller >= 0.6
+
+
+class SymbolHistory:
+    """Soft module values of one located QR symbol over its last views, summed module by module and read.
+
+    Module coordinates are the symbol's own, so views need no image alignment: each frame is sampled on the grid
+    zxing-cpp located in it. A glare spot that covers other modules in each frame, noise and focus that differ
+    frame to frame add up to a clearer symbol than any single view (qrsoft/reader.py)."""
+
+    def __init__(self, depth: int = 6) -> None:
+        self._symbol: Symbol | None = None
+        self._grids: deque[np.ndarray] = deque(maxlen=depth)
+
+    def clear(self) -> None:
+        self._symbol = None
+        self._grids.clear()
+
+    def add(self, gray: np.ndarray, symbol: Symbol) -> None:
+        """Record this frame's view of the symbol; another code (or the same one elsewhere) starts anew."""
+        if self._symbol is None or not symbol.same_code(self._symbol) or not _near(symbol, self._symbol):
+            self._grids.clear()
+        self._symbol = symbol
+        self._grids.append(soft_grid(gray, symbol))
+
+    def read(self) -> str | None:
+        """The text of the summed views (two or more), or None."""
+        if self._symbol is None or len(self._grids) < 2:
+            return None
+        return decode_soft(sum(self._grids), self._symbol)
+
+
+def largest(symbols: tuple[Symbol, ...]) -> Symbol | None:
+    """The located symbol covering the most pixels (a code held up, rather than a stray pattern)."""
+    return max(symbols, key=lambda s: cv2.contourArea(np.float32(s.quad)), default=None)
+
+
+def _near(a: Symbol, b: Symbol) -> bool:
+    """The same place: centres closer than half the symbol's side."""
+    ca, cb = np.mean(np.float32(a.quad), axis=0), np.mean(np.float32(b.quad), axis=0)
+    side = float(np.linalg.norm(np.float32(a.quad[0]) - np.float32(a.quad[1])))
+    return float(np.linalg.norm(ca - cb)) < side / 2

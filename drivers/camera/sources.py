@@ -14,6 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from drivers.camera.frames import EncodedFrame, Frame, camera_jpeg
 from drivers.camera.imagecaps import ImageRefused, checked_image_bytes
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".pgm", ".ppm"}
@@ -37,14 +38,15 @@ class CameraSettings:
     fourcc: str = "MJPG"
 
 
-Retrieve = Callable[[], "np.ndarray | None"]
+Retrieve = Callable[[], "Frame | None"]
 
 
 class FrameSource:
     """Opens, yields grabbed frames, closes. `frames()` raises SourceUnavailable or SourceEnded when it stops.
 
-    Each item is a `retrieve()` callable: grabbing keeps pace with the camera, while the (costly) decoding of
-    the image (MJPEG, PNG) happens only for frames the decoder will look at.
+    Each item is a `retrieve()` callable: grabbing keeps pace with the camera, while retrieving happens only for
+    frames the decoder will look at. A retrieved frame is an image array, or an EncodedFrame (the JPEG as the
+    camera sent it, an image file's bytes) that the decoder decodes itself, in gray while idle (frames.py).
     """
 
     live = False  # a live camera is reopened after failures; files end
@@ -94,6 +96,10 @@ class CameraSource(FrameSource):
         cap.set(cv2.CAP_PROP_FRAME_HEIGHT, s.height)
         cap.set(cv2.CAP_PROP_FPS, s.fps)
         cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
+        # MJPEG: hand over the JPEG itself (OpenCV would cv2.imdecode it to BGR on every retrieve); the decoder
+        # decodes it, in gray while idle. Not MJPEG, or a backend that refuses: frames arrive decoded as before.
+        if s.fourcc == "MJPG" and _fourcc(cap) == b"MJPG":   # the camera agreed to MJPEG (else: YUYV, converted)
+            cap.set(cv2.CAP_PROP_CONVERT_RGB, 0)
         return cap
 
     def frames(self, stopped: Callable[[], bool]) -> Iterator[Retrieve]:
@@ -103,9 +109,9 @@ class CameraSource(FrameSource):
                 raise SourceUnavailable(f"camera {self.device} stopped delivering frames")
             yield self._retrieve
 
-    def _retrieve(self) -> np.ndarray | None:
+    def _retrieve(self) -> Frame | None:
         ok, frame = self._cap.retrieve()
-        return frame if ok else None
+        return retrieved_frame(frame) if ok else None
 
     def close(self) -> None:
         if self._cap is not None:
@@ -113,8 +119,24 @@ class CameraSource(FrameSource):
             self._cap = None
 
 
+def _fourcc(cap: cv2.VideoCapture) -> bytes:
+    """The four-character code of the stream the capture delivers."""
+    return int(cap.get(cv2.CAP_PROP_FOURCC)).to_bytes(4, "little", signed=False)
+
+
+def retrieved_frame(frame: np.ndarray | None) -> Frame | None:
+    """A retrieved buffer: an image array as it is; a raw (1-row or 1-D 8-bit) buffer must be a JPEG within the
+    caps, else None (a frame that gives no image)."""
+    if frame is None or frame.size == 0:
+        return None
+    if frame.dtype == np.uint8 and (frame.ndim == 1 or (frame.ndim == 2 and frame.shape[0] == 1)):
+        return camera_jpeg(frame)
+    return frame
+
+
 class VideoFileSource(FrameSource):
-    """A video file played at its own frame rate (or `fps` when the file does not say)."""
+    """A video file played at its own frame rate (or `fps` when the file does not say). An MJPEG file is read as
+    packets (FFmpeg demuxes, decodes nothing): each frame's JPEG goes to the decoder, as from a V4L2 camera."""
 
     def __init__(self, path: Path, wait: Callable[[float], bool], fps: float = 30.0) -> None:
         self.path = path
@@ -126,14 +148,35 @@ class VideoFileSource(FrameSource):
         while self._cap.grab():
             yield self._retrieve
 
-    def _retrieve(self) -> np.ndarray | None:
+    def _retrieve(self) -> Frame | None:
         ok, frame = self._cap.retrieve()
-        return frame if ok else None
+        return retrieved_frame(frame) if ok else None
+
+    def _open(self, raw: bool) -> cv2.VideoCapture:
+        cap = cv2.VideoCapture(str(self.path))
+        if not cap.isOpened():
+            raise SourceUnavailable(f"cannot open video {self.path}")
+        if raw:
+            cap.set(cv2.CAP_PROP_FORMAT, -1)   # raw packets: each one a JPEG
+        return cap
+
+    def _raw_packets_decode(self) -> bool:
+        """An MJPEG file whose first packet is a JPEG cv2.imdecode reads (else FFmpeg decodes, as before)."""
+        if _fourcc(self._cap) != b"MJPG":
+            return False
+        probe = self._open(raw=True)
+        try:
+            ok, packet = probe.read()
+            frame = retrieved_frame(packet) if ok else None
+            return isinstance(frame, EncodedFrame) and frame.pixels(colour=False) is not None
+        finally:
+            probe.release()
 
     def frames(self, stopped: Callable[[], bool]) -> Iterator[Retrieve]:
-        self._cap = cv2.VideoCapture(str(self.path))
-        if not self._cap.isOpened():
-            raise SourceUnavailable(f"cannot open video {self.path}")
+        self._cap = self._open(raw=False)
+        if self._raw_packets_decode():
+            self._cap.release()
+            self._cap = self._open(raw=True)
         fps = self._cap.get(cv2.CAP_PROP_FPS)
         fps = fps if 0 < fps < 1000 else self._fps
         yield from _paced(self._raw(), fps, stopped, self._wait)
@@ -165,18 +208,22 @@ class FolderSource(FrameSource):
         raise SourceEnded(f"end of folder {self.folder}")
 
 
-def _read_frame(path: Path) -> np.ndarray | None:
-    """One image of a folder source, within the byte and pixel caps; None when it is unreadable or refused."""
+def _read_frame(path: Path) -> EncodedFrame | None:
+    """One image of a folder source, within the byte and pixel caps (still encoded: the decoder decodes it, in
+    gray while idle); None when it is unreadable or refused."""
     try:
         data = checked_image_bytes(path)
     except (OSError, ImageRefused):
         return None
-    return cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
+    return EncodedFrame(np.frombuffer(data, dtype=np.uint8))
 
 
-def open_source(source: int | str | Path, settings: CameraSettings,
+def open_source(source: int | str | Path | FrameSource, settings: CameraSettings,
                 wait: Callable[[float], bool]) -> FrameSource:
-    """A device index or /dev path -> camera; a folder -> images; any other existing file -> video."""
+    """A device index or /dev path -> camera; a folder -> images; any other existing file -> video; a
+    FrameSource (the benchmark's stand-ins, tests) as it is."""
+    if isinstance(source, FrameSource):
+        return source
     if isinstance(source, int) or (isinstance(source, str) and source.isdigit()):
         return CameraSource(int(source), settings)
     path = Path(source)
