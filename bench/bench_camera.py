@@ -15,8 +15,8 @@ from pathlib import Path
 
 import cv2
 
-from bench import camera_real
-from bench.camera_decoders import decoders
+from bench.camera import real as camera_real
+from bench.camera.decoders import decoders
 from bench.camera_corpus import corpus
 
 
@@ -129,6 +129,6 @@ def main(argv: list[str]) -> int:
     if "sequences" in parts:
         print(camera_real.sequence_table(args.sequences, args.seed, args.real_root), flush=True)
     if "live" in parts:
-        from bench.camera_live import run_live
+        from bench.camera.live import run_live
         print(run_live(args.seed))
     return 0

@@ -3,7 +3,7 @@ events on PostgreSQL, beside baselines in the same run, and a screenshot of ever
 
 `python -m bench console [--events N] [--kiosks 500] [--repeat 30] [--pg DSN] [--out DIR] [--no-screens]`
 
-Baselines: the checks page reads the hourly roll-up (sync.central.checkstats); beside it the same counts straight
+Baselines: the checks page reads the hourly roll-up (sync.central.events.checkstats); beside it the same counts straight
 from the events table (what the page would cost without the roll-up), and the roll-up query alone (so the ratio
 shows what HTTP, sessions and templates add). Events are generated inside PostgreSQL (generate_series), their
 counts rolled up with the same GROUP BY the console's migration uses for a backfill; the service runs as
@@ -25,9 +25,9 @@ sys.path.insert(0, str(REPO))
 
 import httpx  # noqa: E402
 
-from sync.central import accounts  # noqa: E402
-from sync.central.registry import utc_text  # noqa: E402
-from sync.central.store import Store  # noqa: E402
+from sync.central.admin import accounts  # noqa: E402
+from sync.central.storage.registry import utc_text  # noqa: E402
+from sync.central.storage.store import Store  # noqa: E402
 from tests.sync.sync_testkit import CentralProcess, drop_pg_schema, new_pg_schema  # noqa: E402
 
 PASSWORD = "bench password 1234"

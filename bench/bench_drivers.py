@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from drivers.emulation import wire_time
+from drivers.sam.protocol import wire_time
 from drivers.sam.emulator import ReaderEmulator
 from drivers.sam.events import CardPresented, CardRemoved, ReaderAvailable, ReaderUnavailable
 from drivers.sam.presets import PRESETS

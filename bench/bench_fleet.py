@@ -31,8 +31,8 @@ from kiosk.core.status import status_list as sl  # noqa: E402
 from kiosk.core.status import status_records as rec  # noqa: E402
 from kiosk.core.trust import bundle as ktb  # noqa: E402
 from sync import auth  # noqa: E402
-from sync.central import registry  # noqa: E402
-from sync.central.store import Store  # noqa: E402
+from sync.central.storage import registry  # noqa: E402
+from sync.central.storage.store import Store  # noqa: E402
 from sync.client import SyncClient  # noqa: E402
 from sync.devicekey import public_key_b64  # noqa: E402
 from sync.eventlog import EventLog  # noqa: E402

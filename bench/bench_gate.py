@@ -63,20 +63,9 @@ def kiosk_latency(checks: int) -> tuple[list[float], list[float], int]:
     from drivers.scanner.events import CodeScanned
     from kiosk.app import Kiosk, make_window
     from kiosk.config import GateConfig, KioskConfig
-    from kiosk.core.outcome.verdicts import Status
-    from kiosk.core.passes import offline_pass
-    from kiosk.datadir import DataDir
-    from kiosk.demo_data import GREEN_CARD, provision
-    from kiosk.provisioning import provision_demo
 
     app = QApplication.instance() or QApplication([])
-    work = Path(tempfile.mkdtemp(prefix="bench-gate-"))
-    data = DataDir(work / "data")
-    now = datetime.now(timezone.utc)
-    provision(data, now, work)
-    issuer = provision_demo(data)
-    texts = [offline_pass.seal(offline_pass.new_claims(GREEN_CARD.id_number, GREEN_CARD.name, Status.GREEN, now),
-                               issuer.private_key, issuer.kid) for _ in range(checks)]
+    data, texts = _demo_passes(checks)
     relay = OutOfProcessRelay()
     config = KioskConfig(gate=GateConfig(relay=relay.path, pulse_ms=100, max_open_ms=100))
     window = make_window(config, data)
@@ -119,6 +108,24 @@ def kiosk_latency(checks: int) -> tuple[list[float], list[float], int]:
     kiosk.stop()
     relay.close()
     return to_port, latencies, misses[0]
+
+
+def _demo_passes(checks: int):
+    """A demo data directory and `checks` green passes its issuer signed."""
+    from kiosk.core.outcome.verdicts import Status
+    from kiosk.core.passes import offline_pass
+    from kiosk.datadir import DataDir
+    from kiosk.demo_data import GREEN_CARD, provision
+    from kiosk.provisioning import provision_demo
+
+    work = Path(tempfile.mkdtemp(prefix="bench-gate-"))
+    data = DataDir(work / "data")
+    now = datetime.now(timezone.utc)
+    provision(data, now, work)
+    issuer = provision_demo(data)
+    texts = [offline_pass.seal(offline_pass.new_claims(GREEN_CARD.id_number, GREEN_CARD.name, Status.GREEN, now),
+                               issuer.private_key, issuer.kid) for _ in range(checks)]
+    return data, texts
 
 
 _DONE = object()

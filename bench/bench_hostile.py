@@ -1,7 +1,12 @@
-"""`python -m bench hostile [SECONDS]`: the central service under hostile bodies, ours beside the baseline.
+"""`python -m bench hostile [SECONDS] [--kills N] [--suite-runs N [--suite-cmd CMD]] [--only PART]`: issue 15's
+three measures in one run.
+
+1. The front door (below): the central under hostile bodies, ours beside the baseline.
+2. Exactly-once over N SIGKILLs (default 200) including log resets and damaged-log restarts (bench/hostile/kills.py).
+3. With --suite-runs N: the test command run N times under full CPU load, and its pass rate (bench/hostile/suite.py).
 
 For each variant a `kiosk-central`-like server runs in a child process on loopback over a fresh SQLite file:
-"guarded" is today's app (sync/central/guard.py + errors.py); "baseline" is the same app with the front door
+"guarded" is today's app (sync/central/door/guard.py + errors.py); "baseline" is the same app with the front door
 swapped back to the previous one (a 16 MiB body limit, FastAPI's default errors that echo the input). 20 client
 threads send unauthenticated 16 MiB uploads, 1 MiB JSON arrays to enrolment and NaN-laden bodies, while a probe
 asks `/healthz` every 50 ms. Reported: the probe's median and p99 latency, probe failures, the server's peak
@@ -28,10 +33,10 @@ MIB = 1024 * 1024
 SERVER = r"""
 import sys, uvicorn
 from sync.central import app as central
-from sync.central.store import Store
+from sync.central.storage.store import Store
 variant, db, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
 if variant == "baseline":
-    from sync.central.limits import BodySizeLimit
+    from bench.hostile.baseline_limits import BodySizeLimit
     class Baseline:
         def __init__(self, app, store, clock, max_body, **_):
             self.inner = BodySizeLimit(app, max_body)
@@ -120,7 +125,37 @@ def run_variant(variant: str, seconds: float) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    seconds = float(argv[0]) if argv else 8.0
+    import argparse
+    import json
+    ap = argparse.ArgumentParser(prog="python -m bench hostile")
+    ap.add_argument("seconds", nargs="?", type=float, default=8.0, help="front door: seconds per variant")
+    ap.add_argument("--kills", type=int, default=200, help="SIGKILL runs (a fifth followed by a log reset, a fifth "
+                                                           "by a damaged log); 0 skips them")
+    ap.add_argument("--suite-runs", type=int, default=0, help="run the test command N times under full CPU load")
+    ap.add_argument("--suite-cmd", default=None, help="the test command (default: bash scripts/run-tests.sh .venv)")
+    ap.add_argument("--only", choices=["door", "kills", "suite"], help="run one part")
+    args = ap.parse_args(argv)
+    want = lambda part: args.only in (None, part)  # noqa: E731
+    results: dict = {}
+    if want("door"):
+        results["front_door"] = front_door(args.seconds)
+    if want("kills") and args.kills > 0:
+        from bench.hostile import kills
+        with tempfile.TemporaryDirectory(prefix="bench-hostile-", dir=os.environ.get("BENCH_DIR")) as tmp:
+            results["sigkill"] = kills.run(Path(tmp), args.kills)
+        kills.report(results["sigkill"])
+    if want("suite") and args.suite_runs > 0:
+        from bench.hostile import suite
+        results["suite"] = suite.run(args.suite_runs, args.suite_cmd or suite.DEFAULT_COMMAND)
+        suite.report(results["suite"])
+    elif want("suite"):
+        print("test suite under load: not run (--suite-runs N runs the test command N times under full CPU load)")
+    print(json.dumps(results, indent=1, default=str))
+    bad = results.get("sigkill", {})
+    return 1 if bad.get("lost") or bad.get("duplicated") else 0
+
+
+def front_door(seconds: float) -> list[dict]:
     results = [run_variant(v, seconds) for v in ("baseline", "guarded")]
     print(f"central under {CLIENTS} hostile clients (16 MiB unauthenticated uploads, 1 MiB arrays, NaN), "
           f"{seconds:g} s each, loopback, SQLite")
@@ -133,4 +168,4 @@ def main(argv: list[str]) -> int:
     if base["probes"] and ours["probes"] and ours["peak_rss_mb"]:
         print(f"  ratio baseline/guarded: p99 {base['p99_ms'] / ours['p99_ms']:.1f}x, "
               f"peak memory {base['peak_rss_mb'] / ours['peak_rss_mb']:.1f}x")
-    return 0
+    return results

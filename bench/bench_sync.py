@@ -23,9 +23,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from kiosk.core.outcome.verdicts import Outcome  # noqa: E402
-from sync.central.ingest import ingest  # noqa: E402
-from sync.central.registry import create_enrollment_token, enroll  # noqa: E402
-from sync.central.store import Store  # noqa: E402
+from sync.central.events.ingest import ingest  # noqa: E402
+from sync.central.storage.registry import create_enrollment_token, enroll  # noqa: E402
+from sync.central.storage.store import Store  # noqa: E402
 from sync.client import SyncClient  # noqa: E402
 from sync.devicekey import load_or_create_device_key, public_key_b64  # noqa: E402
 from sync.eventlog import EventLog  # noqa: E402

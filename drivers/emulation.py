@@ -17,12 +17,9 @@ import time
 import tty
 from typing import Callable
 
+from drivers.sam.protocol import wire_time
+
 _SPEEDS = {getattr(termios, f"B{b}"): b for b in (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400)}
-
-
-def wire_time(n_bytes: int, baudrate: int) -> float:
-    """Seconds that n bytes take on an 8N1 UART (10 bits a byte)."""
-    return n_bytes * 10.0 / baudrate
 
 
 class Link:

@@ -16,9 +16,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from drivers.camera.events import CameraAvailable, CameraUnavailable, CodeSeen
-from drivers.sam.events import CardPresented, CardRemoved, ReaderAvailable, ReaderFault, ReaderUnavailable
-from drivers.scanner.events import CodeScanned, ScannerAvailable, ScannerFault, ScannerUnavailable
+from drivers.camera.events import CodeSeen
+from drivers.device_status import DeviceStatus
+from drivers.sam.events import CardPresented, CardRemoved
+from drivers.scanner.events import CodeScanned
 from kiosk.checkpoint import Check, Checkpoint, utc_now
 from kiosk.config import ConfigError, KioskConfig
 from kiosk.core.checks.health import DataAge, DeviceHealth, KioskHealth, SyncHealth
@@ -109,10 +110,7 @@ class Kiosk(QObject):
         if cfg.camera:
             from drivers.camera.capture import CameraCapture
             from drivers.camera.sources import CameraSettings
-            try:
-                settings = CameraSettings.from_config(self.config.camera)
-            except ValueError as exc:
-                raise ConfigError(str(exc)) from None
+            settings = CameraSettings(**self.config.camera.model_dump())
             self.devices.append(CameraCapture(cfg.camera, self.bridge.post, accept=self.accepts_code,
                                               settings=settings))
         for device in self.devices:
@@ -211,12 +209,8 @@ class Kiosk(QObject):
             self.checkpoint.card_removed()
             self.window.card_lifted()
             self.card_lifted.emit()
-        elif isinstance(event, (ReaderAvailable, ReaderUnavailable, ReaderFault)):
-            self.window.show_device_status("reader", isinstance(event, ReaderAvailable), _detail(event))
-        elif isinstance(event, (ScannerAvailable, ScannerUnavailable, ScannerFault)):
-            self.window.show_device_status("scanner", isinstance(event, ScannerAvailable), _detail(event))
-        elif isinstance(event, (CameraAvailable, CameraUnavailable)):
-            self.window.show_device_status("camera", isinstance(event, CameraAvailable), _detail(event))
+        elif isinstance(event, DeviceStatus):
+            self.window.show_device_status(event.device, event.ok, event.describe())
 
     def show_check(self, check: Check) -> Check:
         self.window.show_result(verdict_view(check.result, check.outcome))
@@ -320,10 +314,6 @@ class Kiosk(QObject):
                            problems=tuple(cp.problems.values()), paused=self.paused,
                            help_requested=self.help_requested,
                            gate=self.gate.keeper.health() if self.gate is not None else None)
-
-
-def _detail(event: object) -> str:
-    return str(getattr(event, "reason", "") or getattr(event, "detail", "") or "")
 
 
 def make_window(config: KioskConfig, data: DataDir, screen: tuple[int, int] | None = None) -> KioskWindow:

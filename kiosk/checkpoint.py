@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from kiosk.config import KioskConfig
-from kiosk.core.checks import clock as clockmod
+from kiosk.core.checks.clock import ClockCheck
 from kiosk.core.identity.card import CardIdentity, CardType
 from kiosk.core.checks.card_check import verify_card
 from kiosk.core.identity.identity_match import IdentityPairing, PairState
@@ -24,7 +24,9 @@ from kiosk.core.outcome.result import VerificationResult
 from kiosk.core.passes.shc_chunks import ChunkAssembler
 from kiosk.core.outcome.verdicts import Outcome, Reason, Verdict, VerificationError
 from kiosk.core.checks.verify import verify_text
-from kiosk.datadir import DataDir, boot_id
+from kiosk.core.trust.store import TrustStore
+from kiosk.datadir import DataDir
+from kiosk.kiosk_clock import KioskClock
 from kiosk.updates import UpdateResult
 from sync.eventlog import DiskStatus, EventLog, EventLogError
 from sync.devicekey import DeviceKeyError, load_or_create_device_key
@@ -56,11 +58,12 @@ class Checkpoint:
         self.data = data
         self.clock = clock
         self.problems: dict[str, str] = {}  # "trust" / "status list" / "log" -> what is wrong, for staff
-        self.trust = data.trust()
+        self._trust = data.trust()
         if self.trust.issued_at is None:  # a provisioned root, nothing signed by it yet: nothing passes
             self.problems["trust"] = "no trust bundle installed (kiosk bundle install FILE, a USB import, or sync)"
         self.policy = self._policy_for(self.trust)
         self.status_list = self._load_status_list()
+        self.clock_judge = KioskClock.for_data(data, self.trust, self.status_list)  # the one judge of the clock
         self.pairing = IdentityPairing(self.policy.pairing_window)
         device = data.device()
         self.device_id = device.device_id
@@ -72,13 +75,22 @@ class Checkpoint:
         self._log_args = (data.event_log_path, device.device_id, device.log_hash_key)
         self.log: EventLog | UnavailableLog = UnavailableLog("not opened yet")
         self.reopen_log()
-        self._anchor = data.clock_anchor()
-        self._boot_id = boot_id()
         self._parts = ChunkAssembler()
         self._parts_started = 0.0
         # Set by the gate wiring (kiosk/gatekeeper.py): turns a PASS the gate cannot honour into SEE STAFF, before
         # it is logged; manual (staff) lookups never open the gate, so they are not guarded.
         self.gate_guard: Callable[[VerificationResult], VerificationResult] | None = None
+
+    @property
+    def trust(self) -> TrustStore:
+        return self._trust
+
+    @trust.setter
+    def trust(self, trust: TrustStore) -> None:
+        """New trust data: the clock judge learns their signed time."""
+        self._trust = trust
+        if hasattr(self, "clock_judge"):
+            self.clock_judge.learn(trust.issued_at)
 
     def _load_status_list(self):
         try:
@@ -89,7 +101,7 @@ class Checkpoint:
 
     def _policy_for(self, trust) -> Policy:
         """Built-in defaults, then the signed bundle's settings and its section for this site, then kiosk.toml."""
-        return Policy().merged(trust.policy, self.config.site).merged(self.config.policy_settings)
+        return self.config.policy.applied_to(Policy().merged(trust.policy, self.config.site))
 
     def adopt(self, update: UpdateResult) -> None:
         """Take newly installed trust data into the running checkpoint (GUI thread, between two checks): the
@@ -112,12 +124,12 @@ class Checkpoint:
         self.problems.update({f"update {name}": why for name, why in update.problems.items()})
         if update.status_list is not None or update.trust is not None:
             self.problems.pop("status list", None)
-        self._anchor = self.data.clock_anchor()
+        if update.status_list is not None:
+            self.clock_judge.learn(update.status_list.issued_at)
 
     def record_central_time(self, central: datetime, local: datetime) -> None:
         """The central service's clock (read during a sync, `local` ours then) is authoritative for the record."""
-        self.data.record_central_time(central, local)
-        self._anchor = self.data.clock_anchor()
+        self.clock_judge.record_central(central, local)
 
     def close(self) -> None:
         self.log.close()
@@ -151,16 +163,13 @@ class Checkpoint:
         return True
 
     # -- clock ---------------------------------------------------------------------------------------------
-    def clock_check(self, now: datetime) -> clockmod.ClockCheck:
-        """The clock against the bundle's time and the kept record, in memory (no disk access per check)."""
-        return clockmod.assess(now, self.trust.issued_at, trusted_time=self.trust.issued_at, anchor=self._anchor,
-                               monotonic_now=time.monotonic(), boot_id=self._boot_id)
+    def clock_check(self, now: datetime) -> ClockCheck:
+        """The clock against the signed times and the kept record, in memory (no disk access per check)."""
+        return self.clock_judge.judge(now)
 
-    def observe_clock(self) -> clockmod.ClockCheck:
+    def observe_clock(self) -> ClockCheck:
         """Judge the clock and, when believable, record the reading on disk (called every minute or so)."""
-        check = self.data.observe_clock(self.clock())
-        self._anchor = self.data.clock_anchor()
-        return check
+        return self.clock_judge.observe(self.clock())
 
     # -- checks --------------------------------------------------------------------------------------------
     def check_card(self, card: CardIdentity) -> Check:

@@ -21,14 +21,12 @@ downloaded data: every read-check-write step holds one process-wide lock (`_one_
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 import os
 import secrets
 import tempfile
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -295,37 +293,12 @@ class DataDir:
         """A signed time (bundle, status list) or the central service's time (`authoritative`, from sync)."""
         self.save_clock_anchor(clockmod.trust_time(self.clock_anchor(), trusted, source, authoritative=authoritative))
 
-    @_one_writer
-    def record_central_time(self, central: datetime, local: datetime) -> None:
-        """The central service's clock, read during a sync (`local`: ours at that moment). Authoritative: it
-        resets the record, and this boot's wall/monotonic pair is pinned to it, so a kiosk clock that is hours
-        off the central's is judged suspect (JUMPED) from now on instead of syncing "ok"; the offset is kept in
-        clock.json (`central_offset_s`, ours minus the central's) for the heartbeat and the admin panel."""
-        anchor = clockmod.trust_time(self.clock_anchor(), central, "central", authoritative=True)
-        anchor = dataclasses.replace(anchor, wall_at=central, monotonic_at=time.monotonic(), boot_id=boot_id())
-        self.save_clock_anchor(anchor, central_offset_s=round((local - central).total_seconds(), 3))
-
     def central_offset_s(self) -> float | None:
         try:
             value = json.loads(self.clock_path.read_text(encoding="utf-8")).get("central_offset_s")
         except (OSError, ValueError, AttributeError):
             return None
         return float(value) if isinstance(value, (int, float)) else None
-
-    def clock_check(self, now: datetime) -> clockmod.ClockCheck:
-        """Judge the system clock against the record, this boot's monotonic clock included."""
-        bundle = self.trust_bundle() if self.trust_path.exists() else None
-        bundle_time = bundle.content.issued_at if bundle else None
-        return clockmod.assess(now, bundle_time, trusted_time=bundle_time, anchor=self.clock_anchor(),
-                               monotonic_now=time.monotonic(), boot_id=boot_id())
-
-    @_one_writer
-    def observe_clock(self, now: datetime) -> clockmod.ClockCheck:
-        """Check the clock and, when it is believable, record the reading (time stays monotonic across restarts)."""
-        check = self.clock_check(now)
-        if not check.suspect:
-            self.save_clock_anchor(clockmod.observe(self.clock_anchor(), now, time.monotonic(), boot_id()))
-        return check
 
     # -- state that survives a restart ----------------------------------------------------------------------
     @property

@@ -67,36 +67,15 @@ def run_demo(data_root: Path | None = None, screenshots: Path | None = None, hea
     gate = GateConfig(relay=relay.open_pty(), pulse_ms=300 if headless else 2000, max_open_ms=600 if headless
                       else 4000)
     config = KioskConfig(devices=DeviceConfig(reader=port), gate=gate)
-    window = make_window(config, data, screen)
-    if screen is not None:
-        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
-        window.setFixedSize(*screen)  # full screen on a panel of this size; exactly this size offscreen
-        window.move(0, 0)
+    window = _panel_window(config, data, screen)
     kiosk = Kiosk(config, data, window)
     window.set_services(kiosk.services(app.quit))
     checks: queue.Queue[Check] = queue.Queue()
     lifts: queue.Queue[bool] = queue.Queue()
     kiosk.card_lifted.connect(lambda: lifts.put(True))
     recorder = ScreenRecorder(window, screenshots) if screenshots is not None else None
-
-    shown = [0]  # checks shown so far (GUI thread)
-
-    def on_state(state: str) -> None:  # GUI thread: every state the citizen sees, once its layout has settled
-        if recorder is None or (state == "verdict" and shown[0] >= len(steps)):
-            return
-        current = shown[0] if state in ("reading", "verdict") else shown[0] - 1
-        name = steps[min(current, len(steps) - 1)].name if current >= 0 else "start"
-        QTimer.singleShot(0, lambda: recorder.capture(name, state))
-
-    def on_check(check: Check) -> None:  # GUI thread, right after the verdict is shown
-        shown[0] += 1
-        checks.put(check)
-
+    _record_states(kiosk, window, steps, checks, recorder)
     reports = DemoReports()
-    kiosk.check_shown.connect(on_check)
-    window.state_changed.connect(lambda state: state != "verdict" and on_state(state))
-    window.verdict_shown.connect(lambda outcome: on_state("verdict"))
-    window.lift_hint_shown.connect(lambda: on_state("verdict"))
     window.show()
     if recorder is not None:
         QTimer.singleShot(0, lambda: recorder.capture("start", window.current_state().value))
@@ -115,6 +94,37 @@ def run_demo(data_root: Path | None = None, screenshots: Path | None = None, hea
         recorder.write()
         run_demo.layout_problems = recorder.problems
     return reports
+
+
+def _panel_window(config: KioskConfig, data: DataDir, screen: tuple[int, int] | None):
+    window = make_window(config, data, screen)
+    if screen is not None:
+        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        window.setFixedSize(*screen)  # full screen on a panel of this size; exactly this size offscreen
+        window.move(0, 0)
+    return window
+
+
+def _record_states(kiosk: Kiosk, window, steps: list, checks: queue.Queue, recorder: ScreenRecorder | None) -> None:
+    """Every shown check goes to `checks`; with a recorder, every state the citizen sees is captured once its
+    layout has settled, named after the scenario step it belongs to (GUI thread)."""
+    shown = [0]  # checks shown so far
+
+    def on_state(state: str) -> None:
+        if recorder is None or (state == "verdict" and shown[0] >= len(steps)):
+            return
+        current = shown[0] if state in ("reading", "verdict") else shown[0] - 1
+        name = steps[min(current, len(steps) - 1)].name if current >= 0 else "start"
+        QTimer.singleShot(0, lambda: recorder.capture(name, state))
+
+    def on_check(check: Check) -> None:  # right after the verdict is shown
+        shown[0] += 1
+        checks.put(check)
+
+    kiosk.check_shown.connect(on_check)
+    window.state_changed.connect(lambda state: state != "verdict" and on_state(state))
+    window.verdict_shown.connect(lambda outcome: on_state("verdict"))
+    window.lift_hint_shown.connect(lambda: on_state("verdict"))
 
 
 _FINISHED = object()

@@ -38,6 +38,7 @@ class SyncReport:
     updated_files: list[str] = field(default_factory=list)
     purged: int = 0  # synced events older than the retention period, removed after this round's upload
     error: str = ""
+    timed_out: bool = False  # a transfer ran past its deadline: the round ended there, without a heartbeat
     heartbeat_sent: bool = False
     central_time: datetime | None = None  # the central service's clock when it took this round's heartbeat
     clock_offset_s: float | None = None  # our clock minus the central service's, as it measured it
@@ -82,8 +83,9 @@ class SyncClient:
 
     # ------------------------------------------------------------------ one round
     def sync_once(self) -> SyncReport:
-        """Upload every pending event, refresh the downloads, then send the heartbeat (also after a failed step),
-        which carries the failed-rounds count including this round. Never raises: faults end up in `report.error`."""
+        """Upload every pending event, refresh the downloads, then send the heartbeat (also after a failed step,
+        except a transfer that ran out its deadline), which carries the failed-rounds count including this round.
+        Never raises: faults end up in `report.error`."""
         with self._run_lock:
             report = SyncReport()
             try:
@@ -93,11 +95,15 @@ class SyncClient:
                 self._download_all(report)
             except SyncError as exc:
                 report.error = str(exc)
+                report.timed_out = exc.timed_out
             except Exception as exc:  # a full disk, a broken file, a malformed answer: report it, keep the thread
                 report.error = f"{type(exc).__name__}: {exc}"
             self._after_round(report)
             self.failures = 0 if report.ok else self.failures + 1
-            self._send_heartbeat(report)  # last, so it reports what this round installed
+            # the heartbeat last, so it reports what this round installed; none after a transfer ran out its
+            # deadline: that central would hold this one too (a trickling server: two deadlines for one round)
+            if not report.timed_out:
+                self._send_heartbeat(report)
             self.last_report = report
             return report
 

@@ -7,7 +7,6 @@ with itself across processes (first start only).
 from __future__ import annotations
 
 import base64
-import hashlib
 import os
 from pathlib import Path
 
@@ -57,11 +56,6 @@ def load_public_key_b64(text: str) -> Ed25519PublicKey:
     if len(raw) != 32:
         raise ValueError("an Ed25519 public key is 32 bytes")
     return Ed25519PublicKey.from_public_bytes(raw)
-
-
-def default_device_id(key: Ed25519PrivateKey) -> str:
-    """A stable id derived from the public key, for kiosks the composition root gives no id."""
-    return "kiosk-" + hashlib.sha256(public_key_b64(key).encode()).hexdigest()[:16]
 
 
 def b64encode(data: bytes) -> str:

@@ -31,10 +31,12 @@ MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024  # a trust bundle, status list or settings
 class SyncError(Exception):
     """A sync step failed; `retryable` says whether backing off and trying again can help."""
 
-    def __init__(self, message: str, retryable: bool = True, status: int | None = None) -> None:
+    def __init__(self, message: str, retryable: bool = True, status: int | None = None,
+                 timed_out: bool = False) -> None:
         super().__init__(message)
         self.retryable = retryable
         self.status = status
+        self.timed_out = timed_out  # the central did not complete a transfer within its deadline
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,8 @@ class CentralLink:
             try:
                 response = fetch(self._http, method, path, deadline_s=self.deadline_s, max_bytes=max_bytes,
                                  content=body or None, headers=headers)
+            except httpx.TimeoutException as exc:
+                raise SyncError(f"{method} {path}: {type(exc).__name__}: {exc}", timed_out=True) from exc
             except httpx.HTTPError as exc:
                 raise SyncError(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
             except TransferTooLarge as exc:

@@ -250,13 +250,33 @@ def test_an_air_gapped_site_imports_trust_data_from_a_usb_folder_in_the_admin_pa
         kiosk.stop()
 
 
+def test_every_device_reports_its_health_in_one_shape(demo_kiosk):
+    """Reader, scanner and camera status events share DeviceStatus; the app shows each by its device name."""
+    from drivers.camera.events import CameraAvailable, CameraUnavailable
+    from drivers.device_status import DeviceStatus
+    from drivers.sam.events import ReaderAvailable, ReaderFault, ReaderUnavailable
+    from drivers.scanner.events import ScannerAvailable, ScannerFault, ScannerUnavailable
+
+    kiosk, _, window = demo_kiosk
+    events = [ReaderAvailable("/dev/ttyUSB0"), ReaderUnavailable("/dev/ttyUSB0", "disconnected", "unplugged"),
+              ReaderFault("/dev/ttyUSB0", "checksum", "bad frame"), ScannerAvailable("loop://"),
+              ScannerFault("loop://", "line_too_long", "4097 bytes"), ScannerUnavailable("loop://", "timeout"),
+              CameraUnavailable("0", "not plugged in"), CameraAvailable("0")]
+    for event in events:
+        assert isinstance(event, DeviceStatus)
+        kiosk.handle_event(event)
+        assert window.device_status()[event.device] == (event.ok, event.describe())
+    assert {e.device for e in events} == {"reader", "scanner", "camera"}
+    assert ReaderFault("p", "checksum", "bad frame").describe() == "checksum: bad frame"
+
+
 def test_staff_lookup_is_decided_by_the_sites_policy_and_shown_as_the_gate_would(tmp_path, qtbot):
     from kiosk.demo_data import RED_CARD
     data = DataDir(tmp_path / "data")
     provision(data, NOW, tmp_path)
     window = KioskWindow()
     qtbot.addWidget(window)
-    kiosk = Kiosk(KioskConfig(policy_settings={"statuses": {"red": "SEE_STAFF"}}), data, window)
+    kiosk = Kiosk(KioskConfig(policy={"statuses": {"red": "SEE_STAFF"}}), data, window)
     window.set_services(kiosk.services(lambda: None))
     try:
         view = kiosk.lookup_id(RED_CARD.id_number)

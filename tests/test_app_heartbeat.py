@@ -6,13 +6,10 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from kiosk.app import Kiosk
 from kiosk.cli import main as kiosk_main
-from kiosk.config import KioskConfig
 from kiosk.datadir import DataDir
 from kiosk.demo_data import provision
-from kiosk.ui.window import KioskWindow
-from sync.central.store import Store
+from sync.central.storage.store import Store
 from sync.devicekey import load_or_create_device_key
 from sync.enrollment import enroll
 from tests.sync.sync_testkit import ThreadedCentral, make_token
@@ -20,14 +17,10 @@ from tests.sync.sync_testkit import ThreadedCentral, make_token
 NOW = datetime.now(timezone.utc)
 
 
-def test_the_running_kiosk_reports_its_health_every_round(tmp_path, qtbot):
+def test_the_running_kiosk_reports_its_health_every_round(tmp_path, demo_kiosk):
+    kiosk, data, window = demo_kiosk
     db = f"sqlite:///{tmp_path / 'central.db'}"
     central = ThreadedCentral(db).start()
-    data = DataDir(tmp_path / "data")
-    provision(data, NOW, tmp_path)
-    window = KioskWindow()
-    qtbot.addWidget(window)
-    kiosk = Kiosk(KioskConfig(), data, window)
     try:
         key = load_or_create_device_key(data.root / "device-key.pem")
         enroll(central.url, make_token(db, "east"), kiosk.device_id, key, data.root / "central.json")
@@ -47,7 +40,6 @@ def test_the_running_kiosk_reports_its_health_every_round(tmp_path, qtbot):
         assert view["alerts"] == ["device_fault", "paused", "demo_trust"]
         assert {"name": "camera", "ok": False, "detail": "unplugged"} in view["devices"]
     finally:
-        kiosk.stop()
         central.stop()
 
 

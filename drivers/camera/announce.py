@@ -1,7 +1,8 @@
 """Decide which decoded texts become CodeSeen events: only accepted texts, each once per repeat window.
 
-Why: a pass held in front of the camera is read on every frame; the person must hear one verdict, and an
-unverifiable text must not be re-verified thirty times a second. Called only from the capture's decode thread.
+Why: a pass held in front of the camera is read on every frame; the person must hear one verdict, and a
+text of no known format must not be re-checked thirty times a second (the app's `accept` is a format check;
+the verdict is the GUI thread's, once per announcement). Called only from the capture's decode thread.
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ class Announcer:
             return True
         try:
             return bool(self._accept(text))
-        except Exception:  # the app's verifier must never stop the camera
+        except Exception:  # the app's check must never stop the camera
             log.exception("accept() raised; treating the code as not accepted")
             return False
 

@@ -145,6 +145,7 @@ class CameraCapture:
     def start(self) -> None:
         if self._threads:
             raise RuntimeError("capture already started")
+        self._request.ask()  # the decoder wants the very first frame: asked before the grab thread can pass it by
         self._threads = [threading.Thread(target=self._grab_loop, name=f"camera-grab {self.name}", daemon=True),
                          threading.Thread(target=self._decode_loop, name=f"camera-decode {self.name}", daemon=True)]
         for thread in self._threads:
@@ -216,7 +217,6 @@ class CameraCapture:
     def _decode_loop(self) -> None:
         decoder = self.decoder
         seen = 0
-        self._request.ask()
         while not self._stop.is_set():
             seen, frame = self._mailbox.take_newer(seen, timeout=0.5)
             if frame is None:

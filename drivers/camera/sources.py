@@ -7,10 +7,9 @@ paced at their real frame rate so timing behaves as with a camera. Each source i
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import cv2
 import numpy as np
@@ -31,30 +30,12 @@ class SourceEnded(Exception):
 
 @dataclass(frozen=True)
 class CameraSettings:
-    """How to open a real camera (from the site config)."""
+    """How to open a real camera (the site config's [camera] table, checked in kiosk/config.py)."""
 
     width: int = 1280
     height: int = 720
     fps: float = 30.0
     fourcc: str = "MJPG"
-
-    @classmethod
-    def from_config(cls, table: Mapping[str, Any] | None) -> CameraSettings:
-        """From the site config's [camera] table (width, height, fps, fourcc; `device` is the app's to read as
-        the source); ValueError if malformed."""
-        table = dict(table or {})
-        unknown = set(table) - {"width", "height", "fps", "fourcc", "device"}
-        if unknown:
-            raise ValueError(f"unknown [camera] settings: {', '.join(sorted(unknown))}")
-        try:
-            settings = cls(width=int(table.get("width", cls.width)), height=int(table.get("height", cls.height)),
-                           fps=float(table.get("fps", cls.fps)), fourcc=str(table.get("fourcc", cls.fourcc)))
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"bad [camera] setting: {exc}") from None
-        if not (16 <= settings.width <= 7680 and 16 <= settings.height <= 4320 and 0 < settings.fps <= 240
-                and len(settings.fourcc) == 4):
-            raise ValueError("[camera] width/height/fps/fourcc out of range")
-        return settings
 
 
 Retrieve = Callable[[], "Frame | None"]

@@ -1,20 +1,24 @@
-"""What a CardReader reports to the kiosk (through on_event, on the reader's thread)."""
+"""What a CardReader reports to the kiosk (through on_event, on the reader's thread): cards, and its health in
+the shape every device shares (drivers/device_status.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
+from drivers.device_status import DeviceState, DeviceStatus
 from kiosk.core.identity.card import CardIdentity
 
 
 @dataclass(frozen=True)
-class ReaderAvailable:
-    port: str
+class ReaderAvailable(DeviceStatus):
+    device: ClassVar[str] = "reader"
+    state: ClassVar[DeviceState] = DeviceState.AVAILABLE
 
 
 @dataclass(frozen=True)
-class ReaderUnavailable:
-    port: str
-    reason: str
+class ReaderUnavailable(DeviceStatus):
+    device: ClassVar[str] = "reader"
+    state: ClassVar[DeviceState] = DeviceState.UNAVAILABLE
 
 
 @dataclass(frozen=True)
@@ -28,8 +32,8 @@ class CardRemoved:
 
 
 @dataclass(frozen=True)
-class ReaderFault:
+class ReaderFault(DeviceStatus):
     """A problem the reader recovers from by itself; `reason` is a ReaderError code (see errors.py)."""
 
-    reason: str
-    detail: str
+    device: ClassVar[str] = "reader"
+    state: ClassVar[DeviceState] = DeviceState.FAULT

@@ -12,6 +12,11 @@ from dataclasses import dataclass
 MAX_BODY = 4096  # the largest known response (text + photo + fingerprint) has a 2314-byte body
 
 
+def wire_time(n_bytes: int, baudrate: int) -> float:
+    """Seconds that n bytes take on the module's 8N1 UART (10 bits a byte): part of every answer's deadline."""
+    return n_bytes * 10.0 / baudrate
+
+
 class Sw3(enum.IntEnum):
     """SAM status byte (SW3) as listed in GA/T 467; unknown values stay plain ints."""
 

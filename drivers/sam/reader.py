@@ -69,7 +69,7 @@ class CardReader(DeviceThread):
                     self._lost("disconnected", exc.detail)
                 except Exception as exc:  # noqa: BLE001 - the last line of defence: report, reconnect
                     log.exception("card-reader loop error")
-                    self._emit(ReaderFault("internal_error", f"{type(exc).__name__}: {exc}"))
+                    self._emit(ReaderFault(self.port_url, "internal_error", f"{type(exc).__name__}: {exc}"))
                     self._lost("internal_error", str(exc))
         finally:
             self._close()
@@ -87,7 +87,7 @@ class CardReader(DeviceThread):
         except ReaderError as exc:
             port.close()
             if isinstance(exc, SamStatusError):
-                self._emit(ReaderFault(exc.code, exc.detail))
+                self._emit(ReaderFault(self.port_url, exc.code, exc.detail))
             self._set_unavailable(exc.code, exc.detail)
             return False
         self._session, self._timeouts = session, 0
@@ -113,7 +113,7 @@ class CardReader(DeviceThread):
                 self._status(session)
             except ResponseTimeout:
                 continue
-            self._emit(ReaderFault(WrongBaudRate.code, f"the module answers at {baud} baud, not at the "
+            self._emit(ReaderFault(self.port_url, WrongBaudRate.code, f"the module answers at {baud} baud, not at the "
                                                        f"configured {self.baudrate}; using {baud}"))
             self.baudrate = baud
             return
@@ -134,17 +134,18 @@ class CardReader(DeviceThread):
             raise
         except ResponseTimeout as exc:
             self._timeouts += 1
-            self._emit(ReaderFault(exc.code, exc.detail))
+            self._emit(ReaderFault(self.port_url, exc.code, exc.detail))
             if self._timeouts >= self.stuck_after:
                 self._lost("sam_not_responding", exc.detail)
             return
         except ReaderError as exc:  # a checksum error: the next find asks again
-            self._emit(ReaderFault(exc.code, exc.detail))
+            self._emit(ReaderFault(self.port_url, exc.code, exc.detail))
             return
         self._timeouts = 0
         if found.sw3 != Sw3.CARD_FOUND:
             if found.sw3 != Sw3.NO_CARD:
-                self._emit(ReaderFault(SamStatusError("find", found.sw3).code, f"find answered {found.sw3:02X}"))
+                self._emit(ReaderFault(self.port_url, SamStatusError("find", found.sw3).code,
+                                       f"find answered {found.sw3:02X}"))
             self._card_gone()
             return
         if self._card_reported or self._attempts >= self.max_read_attempts:
@@ -155,7 +156,7 @@ class CardReader(DeviceThread):
             raise
         except ReaderError as exc:
             self._attempts += 1
-            self._emit(ReaderFault(exc.code, exc.detail))
+            self._emit(ReaderFault(self.port_url, exc.code, exc.detail))
             return
         self._card_reported = True
         self._emit(CardPresented(card))
@@ -186,7 +187,7 @@ class CardReader(DeviceThread):
     def _set_unavailable(self, reason: str, detail: str) -> None:
         if self._available is not False:
             self._available = False
-            self._emit(ReaderUnavailable(self.port_url, reason))
+            self._emit(ReaderUnavailable(self.port_url, reason, detail))
         log.debug("card reader %s unavailable: %s %s", self.port_url, reason, detail)
 
     def _close(self) -> None:

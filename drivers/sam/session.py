@@ -10,12 +10,11 @@ import time
 
 import serial
 
-from drivers.emulation import wire_time
 from drivers.sam.card_text import TEXT_SIZE, CardTextError, decode_text_block
 from drivers.sam.errors import (CardDataError, ChecksumError, Disconnected, ResponseShapeError, ResponseTimeout,
                                 SamStatusError)
 from drivers.sam.protocol import (DEFAULT_COMMANDS, DEFAULT_ENVELOPE, CommandSet, Envelope, FrameError, Response,
-                                  ResponseDecoder, Sw3, encode_request)
+                                  ResponseDecoder, Sw3, encode_request, wire_time)
 from kiosk.core.identity.card import CardIdentity
 
 # Seconds the module may think before answering (real drivers: find 800 ms, select 300 ms, read 1100 ms),

@@ -1,7 +1,11 @@
-"""What a QrScanner reports (through on_event, on the scanner's thread)."""
+"""What a QrScanner reports (through on_event, on the scanner's thread): codes, and its health in the shape every
+device shares (drivers/device_status.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
+
+from drivers.device_status import DeviceState, DeviceStatus
 
 
 @dataclass(frozen=True)
@@ -10,19 +14,20 @@ class CodeScanned:
 
 
 @dataclass(frozen=True)
-class ScannerAvailable:
-    port: str
+class ScannerAvailable(DeviceStatus):
+    device: ClassVar[str] = "scanner"
+    state: ClassVar[DeviceState] = DeviceState.AVAILABLE
 
 
 @dataclass(frozen=True)
-class ScannerUnavailable:
-    port: str
-    reason: str
+class ScannerUnavailable(DeviceStatus):
+    device: ClassVar[str] = "scanner"
+    state: ClassVar[DeviceState] = DeviceState.UNAVAILABLE
 
 
 @dataclass(frozen=True)
-class ScannerFault:
+class ScannerFault(DeviceStatus):
     """A line that was dropped: reason is line_too_long, not_text or garbage."""
 
-    reason: str
-    detail: str
+    device: ClassVar[str] = "scanner"
+    state: ClassVar[DeviceState] = DeviceState.FAULT

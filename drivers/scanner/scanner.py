@@ -74,12 +74,12 @@ class QrScanner(DeviceThread):
                 if isinstance(item, Line):
                     self._emit(CodeScanned(item.text))
                 elif isinstance(item, LineFault):
-                    self._emit(ScannerFault(item.reason, item.detail))
+                    self._emit(ScannerFault(self.port_url, item.reason, item.detail))
 
     def _unavailable(self, reason: str, detail: str) -> None:
         if self._available is not False:
             self._available = False
-            self._emit(ScannerUnavailable(self.port_url, reason))
+            self._emit(ScannerUnavailable(self.port_url, reason, detail))
         log.debug("scanner %s unavailable: %s", self.port_url, detail)
 
 

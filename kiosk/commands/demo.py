@@ -77,4 +77,7 @@ def run_kiosk_command(args: argparse.Namespace) -> int:
     _choose_platform(False)
     from kiosk.app import run_kiosk
 
-    return run_kiosk(config, data_root)
+    try:
+        return run_kiosk(config, data_root)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None

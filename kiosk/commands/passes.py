@@ -123,7 +123,9 @@ def run_verify(args: argparse.Namespace) -> int:
     trust = load_trust(args)
     clock = None
     if not args.now and not args.trust:  # the real clock: check it against the record and keep time monotonic
-        clock = data_dir(args).observe_clock(now)
+        from kiosk.kiosk_clock import KioskClock
+
+        clock = KioskClock.for_data(data_dir(args)).observe(now)
     elif args.now and not args.judge_clock:  # a what-if time is not the kiosk's clock: do not judge it
         clock = ClockCheck(ClockState.UNKNOWN, detail="--now given: the clock is not judged")
     try:

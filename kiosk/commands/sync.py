@@ -104,7 +104,8 @@ def _sync(args: argparse.Namespace) -> int:
     result = {"ok": report.ok and not refused, "uploaded": report.uploaded, "duplicates": report.duplicates,
               "batches": report.batches, "pending": pending, "updated_files": report.updated_files,
               "installed": installed, "install_refused": refused, "refused": report.refused,
-              "chain_breaks": report.chain_breaks, "error": report.error or None,
+              "chain_breaks": report.chain_breaks, "quarantined": report.quarantined, "tampered": report.tampered,
+              "error": report.error or None,
               "heartbeat_sent": report.heartbeat_sent, "clock_offset_s": report.clock_offset_s}
     if args.json:
         print_json(result)
@@ -121,13 +122,14 @@ def _sync(args: argparse.Namespace) -> int:
 
 def _install(data, client, report):
     """After the round: install what was downloaded (kiosk/updates.py) and record the central's time."""
+    from kiosk.kiosk_clock import KioskClock
     from kiosk.updates import Updater
 
     central = getattr(report, "central_time", None) or (client.link.last_server_time if report.ok else None)
     if central is not None:
         offset = getattr(report, "clock_offset_s", None)
-        data.record_central_time(central, central + timedelta(seconds=offset) if offset is not None
-                                 else datetime.now(timezone.utc))
+        local = central + timedelta(seconds=offset) if offset is not None else datetime.now(timezone.utc)
+        KioskClock.for_data(data).record_central(central, local)
     return Updater(data, data.root / DOWNLOADS).apply(fetch=client.fetch)
 
 

@@ -19,6 +19,7 @@ from kiosk.core.trust import bundle as bundlemod
 from kiosk.core.trust import keys as keymod
 from kiosk.core.trust.keys import IssuerKey
 from kiosk.core.checks.safeguards import trust_clock, trust_freshness
+from kiosk.kiosk_clock import KioskClock
 from kiosk.core.trust.store import TrustDataError
 from kiosk.core.outcome.verdicts import VerificationError
 
@@ -270,7 +271,7 @@ def run_status(args: argparse.Namespace) -> int:
     now = parse_now(args.now)
     trust = data.trust()
     report = trust_freshness(trust, now)
-    clock = trust_clock(trust, now) if args.now else data.clock_check(now)
+    clock = trust_clock(trust, now) if args.now else KioskClock.for_data(data, trust).judge(now)
     out = {"version": trust.version, "freshness": str(report.state), "describe": report.describe(),
            "issued_at": _iso(trust.issued_at), "refresh_due": _iso(report.refresh_due),
            "stale_at": _iso(report.stale_at), "expires_at": _iso(trust.expires_at),

@@ -234,9 +234,6 @@ class KioskWindow(QWidget):
             self.show_idle()
         self._refresh_staff()
 
-    def repeat_prompt(self) -> None:
-        self.voice.repeat()
-
     # ----------------------------------------------------------------- staff-facing
     def set_paused(self, paused: bool) -> None:
         self._paused = bool(paused)

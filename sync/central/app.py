@@ -19,22 +19,23 @@ from starlette.concurrency import run_in_threadpool
 
 from sync import auth
 from sync.bundle import bundle_signature_valid
-from sync.central import fleet, publish as publishing, registry
-from sync.central.exports import csv_rows
-from sync.central.ingest import IngestRejected, ingest
-from sync.central.errors import ERROR_RESPONSES, install_error_handlers
-from sync.central.answerkey import load_or_create_answer_key
-from sync.central.guard import STAMP, RequestGuard
+from sync.central.admin import fleet, publish as publishing
+from sync.central.storage import registry
+from sync.central.events.exports import csv_rows
+from sync.central.events.ingest import IngestRejected, ingest
+from sync.central.door.errors import ERROR_RESPONSES, install_error_handlers
+from sync.central.door.answerkey import load_or_create_answer_key
+from sync.central.door.guard import STAMP, RequestGuard
 from sync.central.models import (NAME, Bundle, ChainFlag, DailyCount, Device, DisableRequest, EnrollRequest,
                                  EnrollResponse, EventBatch, FleetDevice, HeartbeatIn, HeartbeatOut, IngestResponse,
                                  Publication, ReenrollRequest, TokenRequest, TokenResponse)
-from sync.central.store import Store
+from sync.central.storage.store import Store
 from sync.devicekey import load_public_key_b64, public_key_b64
 from kiosk.core.trust.bundle import RootKey
 
 DEFAULT_MAX_BODY = 16 * 1024 * 1024
 FILE_NAME = r"^[a-z0-9][a-z0-9._-]{0,63}$"
-COMMON_RESPONSES: dict = ERROR_RESPONSES  # every refusal is {"error": type, "detail": short text} (errors.py)
+COMMON_RESPONSES: dict = ERROR_RESPONSES  # every refusal is {"error": type, "detail": short text} (door/errors.py)
 
 
 class _Context:

@@ -74,7 +74,7 @@ def _fleet_commands(sub) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from sync.central.store import Store, StoreError
+    from sync.central.storage.store import Store, StoreError
     try:
         store = Store(args.db)
     except StoreError as exc:
@@ -94,7 +94,7 @@ def _serve(args, store) -> int:
     import uvicorn
 
     from sync.central import app as central_app
-    from sync.central.publish import PublishRefused, load_roots
+    from sync.central.admin.publish import PublishRefused, load_roots
     if bool(args.tls_cert) != bool(args.tls_key):
         print("kiosk-central: --tls-cert and --tls-key go together", file=sys.stderr)
         return 2
@@ -118,7 +118,7 @@ def _serve(args, store) -> int:
 
 
 def _token(args, store) -> int:
-    from sync.central import registry
+    from sync.central.storage import registry
     with store.tx() as tx:
         token = registry.create_enrollment_token(tx, args.site, _now(), timedelta(hours=args.valid_hours))
     print(token)
@@ -126,7 +126,7 @@ def _token(args, store) -> int:
 
 
 def _admin(args, store) -> int:
-    from sync.central import registry
+    from sync.central.storage import registry
     with store.tx() as tx:
         print(registry.create_admin_credential(tx, _now()))
     expires = _now() + registry.ADMIN_CREDENTIAL_LIFETIME
@@ -137,9 +137,9 @@ def _admin(args, store) -> int:
 
 def _import(args, store) -> int:
     from sync.bundle import BundleError, read_bundle
-    from sync.central import registry
+    from sync.central.storage import registry
     from sync.central.app import import_raw_bundle
-    from sync.central.ingest import IngestRejected
+    from sync.central.events.ingest import IngestRejected
     status = 0
     for path in args.files:
         try:
@@ -154,7 +154,7 @@ def _import(args, store) -> int:
 
 
 def _publish(args, store) -> int:
-    from sync.central.publish import PublishRefused, load_roots, publish
+    from sync.central.admin.publish import PublishRefused, load_roots, publish
     try:
         body = open(args.file, "rb").read()
         roots = load_roots(args.root)
@@ -198,7 +198,7 @@ def _devices(args, store) -> int:
 
 
 def _disable(args, store) -> int:
-    from sync.central import registry
+    from sync.central.storage import registry
     try:
         with store.tx() as tx:
             registry.disable_device(tx, args.device_id, _now(), args.reason)
@@ -211,7 +211,7 @@ def _disable(args, store) -> int:
 
 
 def _reenroll(args, store) -> int:
-    from sync.central import registry
+    from sync.central.storage import registry
     try:
         with store.tx() as tx:
             token, site = registry.reenrollment_token(tx, args.device_id, _now(),

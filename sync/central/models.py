@@ -56,7 +56,8 @@ class IngestResponse(BaseModel):
     conflicts: list[int]
     chain_breaks: list[int]
     through_seq: int
-    quarantined: list[int] = Field(default_factory=list, description="not stored: the signature does not verify")
+    quarantined: list[int] = Field(default_factory=list, description="not stored, never acknowledged: a wrong hash, a "
+                                   "signature that does not verify, or none where the device signs (stripped)")
 
 
 class EnrollRequest(Strict):
@@ -120,6 +121,8 @@ class Device(BaseModel):
     missing: int
     chain_flags: int
     disabled_at: str | None = None
+    signs_since: int | None = Field(default=None, description="the lowest seq of a correctly signed event received "
+                                    "from this device; from it on an unsigned event is refused as tampered")
 
 
 class DailyCount(BaseModel):

@@ -9,6 +9,7 @@ from kiosk.core.outcome.verdicts import Reason, Verdict
 from kiosk.core.checks.verify import verify_text
 from kiosk.datadir import DataDir
 from kiosk.provisioning import provision_demo
+from kiosk.kiosk_clock import KioskClock
 from tests.core.kit import NOW, Issuer, bundled_trust, later
 
 ISSUER = Issuer()
@@ -74,11 +75,11 @@ def test_the_record_survives_a_restart(tmp_path):
     provision_demo(first)
     import datetime as dt
     real_now = dt.datetime.now(dt.timezone.utc)
-    assert not first.observe_clock(real_now).suspect
+    assert not KioskClock.for_data(first).observe(real_now).suspect
     restarted = DataDir(tmp_path)
     anchor = restarted.clock_anchor()
     assert anchor.last_seen == real_now and anchor.trusted_time is not None
-    assert restarted.clock_check(real_now - timedelta(days=2)).state is ClockState.BEHIND
+    assert KioskClock.for_data(restarted).judge(real_now - timedelta(days=2)).state is ClockState.BEHIND
     assert "CLOCK_SUSPECT" in verify_text("KP1:", restarted.trust(), real_now - timedelta(days=2)).flags
     restarted.record_trusted_time(real_now - timedelta(days=2), "central", authoritative=True)
     assert DataDir(tmp_path).clock_anchor().floor == real_now - timedelta(days=2)
@@ -100,3 +101,22 @@ def test_the_fast_path_agrees_with_the_full_assessment():
         now = NOW + timedelta(hours=random.uniform(-50, 24 * 60))
         full = safeguards.guard(valid, safeguards.trust_freshness(trust, now), safeguards.trust_clock(trust, now))
         assert safeguards.guard_with_trust(valid, trust, now) == full
+
+
+def test_one_judge_sees_a_jump_within_this_boot_and_records_only_believable_readings(tmp_path):
+    data = DataDir(tmp_path)
+    ticks = iter([1000.0, 1000.0, 1060.0, 1060.0, 1120.0])
+    judge = KioskClock(data, NOW, monotonic=lambda: next(ticks))
+    assert judge.observe(later(hours=1)).state is ClockState.OK  # the reading is recorded with its tick
+    assert data.clock_anchor().last_seen == later(hours=1)
+    jumped = judge.observe(later(days=3))  # 60 s of monotonic time, 3 days of wall clock
+    assert jumped.state is ClockState.JUMPED and data.clock_anchor().last_seen == later(hours=1)
+    assert judge.judge(later(hours=1, minutes=2)).state is ClockState.OK
+
+
+def test_the_judge_learns_newer_signed_times():
+    judge = clockmod.ClockJudge.from_signed(NOW, None)
+    assert judge.judge(later(days=46)).state is ClockState.FAR_AHEAD
+    assert judge.learned(later(days=40)).judge(later(days=46)).state is ClockState.OK
+    assert judge.learned(later(days=40)).judge(later(days=39)).state is ClockState.BEHIND
+    assert clockmod.ClockJudge().judge(NOW).state is ClockState.UNKNOWN

@@ -63,13 +63,13 @@ def test_auto_finds_the_reader_by_asking_for_a_sam(gate, events):
     card_reader = CardReader("auto", events, poll_interval=0.03)
     card_reader.start()
     try:
-        assert events.wait_for(ReaderAvailable).port == reader.path
+        assert events.wait_for(ReaderAvailable).source == reader.path
         assert events.wait_for(CardPresented).card == PRESETS["resident"]
         # The bridge re-enumerates under another name on replug: `auto` finds it again.
         reader.unplug()
         events.wait_for(ReaderUnavailable, ignore=(CardRemoved,))
         reader.replug()
-        assert events.wait_for(ReaderAvailable, ignore=(ReaderFault,)).port == reader.path
+        assert events.wait_for(ReaderAvailable, ignore=(ReaderFault,)).source == reader.path
     finally:
         card_reader.stop()
 
@@ -79,7 +79,7 @@ def test_auto_scanner_skips_the_reader(gate, events):
     qr = QrScanner("auto", events)
     qr.start()
     try:
-        assert events.wait_for(ScannerAvailable).port == scanner.path
+        assert events.wait_for(ScannerAvailable).source == scanner.path
         scanner.scan("KP1:AUTO")
         assert events.wait_for(CodeScanned).text == "KP1:AUTO"
     finally:

@@ -37,7 +37,7 @@ def start_reader(events):
 
 def test_a_card_is_read_once_while_it_lies_and_removal_is_reported(bench, events, start_reader):
     start_reader(bench.url)
-    assert events.wait_for(ReaderAvailable, bench.timeout).port == bench.url
+    assert events.wait_for(ReaderAvailable, bench.timeout).source == bench.url
     expected = bench.place("resident")
     check_card(bench, expected, events.wait_for(CardPresented, bench.timeout).card)
     assert not [e for e in events.quiet(0.5) if isinstance(e, CardPresented)]

@@ -47,7 +47,7 @@ def run_scanner(events):
 def test_codes_typed_with_cr_or_crlf_arrive_once(scanner_emulator, run_scanner, events, terminator):
     emulator = scanner_emulator(terminator=terminator)
     run_scanner(emulator.path)
-    assert events.wait_for(ScannerAvailable).port == emulator.path
+    assert events.wait_for(ScannerAvailable).source == emulator.path
     emulator.scan("KP1:FIRST")
     emulator.scan("KP1:FIRST")  # held in view: suppressed
     emulator.scan("HC1:SECOND")

@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from sync.central import registry
-from sync.central.store import Store
+from sync.central.storage import registry
+from sync.central.storage.store import Store
 from tests.sync.sync_testkit import Kiosk, ThreadedCentral, drop_pg_schema, new_pg_schema
 
 PG_DSN = os.environ.get("KIOSK_TEST_PG_DSN", "")
@@ -74,7 +74,7 @@ def material(tmp_path):
 @pytest.fixture
 def pinned_central(db_url, material):
     """The central service with `material`'s root pinned (`serve --root`): publications can be checked."""
-    from sync.central.publish import load_roots
+    from sync.central.admin.publish import load_roots
     proc = ThreadedCentral(db_url, roots=tuple(load_roots([material.root_pem]))).start()
     yield proc
     proc.stop()

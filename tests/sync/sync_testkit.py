@@ -17,8 +17,8 @@ from urllib.parse import quote
 
 from kiosk.core.outcome.result import HolderView, VerificationResult
 from kiosk.core.outcome.verdicts import Reason, Verdict
-from sync.central import registry
-from sync.central.store import Store
+from sync.central.storage import registry
+from sync.central.storage.store import Store
 from sync.devicekey import load_or_create_device_key
 from sync.eventlog import EventLog
 from sync.transport import CentralLink
@@ -152,7 +152,7 @@ class ThreadedCentral:
         import uvicorn
 
         from sync.central.app import create_app
-        from sync.central.store import Store
+        from sync.central.storage.store import Store
         self.store = Store(db_url)
         app = create_app(self.store, roots=roots, **({"max_body": max_body} if max_body else {}), **app_options)
         self._sock = socket.socket()

@@ -17,9 +17,9 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from sync import auth
-from sync.central import registry
+from sync.central.storage import registry
 from sync.central.app import create_app
-from sync.central.store import Store
+from sync.central.storage.store import Store
 from sync.devicekey import load_or_create_device_key, public_key_b64
 
 

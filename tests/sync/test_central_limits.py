@@ -1,4 +1,4 @@
-"""The central's front door (sync/central/guard.py, errors.py): limits and authentication before the body is read,
+"""The central's front door (sync/central/door/guard.py, errors.py): limits and authentication before the body is read,
 short typed refusals that never echo input, bounded concurrency. Timing-free: "before the body is read" is shown
 by a raw client that sends the headers of a huge body and only a sliver of it, and still gets its answer."""
 from __future__ import annotations
@@ -185,7 +185,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised_and_the_csv_stre
     from kiosk.core.outcome.result import HolderView
     from kiosk.core.outcome.verdicts import Outcome
     from tests.sync.sync_testkit import NOW, card_result
-    from sync.central.exports import _safe
+    from sync.central.events.exports import _safe
     hostile = ["\t=1+1", "\r=cmd|' /C calc'!A0", "=HYPERLINK(\"x\")", "+1", "-1", "@SUM(A1)", "\n=1", "＝1"]
     for text in hostile:
         result = card_result(0).with_changes(holder=HolderView(masked_name=text[:64], masked_id="1*"))
@@ -203,8 +203,8 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised_and_the_csv_stre
 def test_admin_credentials_expire(sqlite_url):
     from datetime import datetime, timedelta, timezone
 
-    from sync.central import registry
-    from sync.central.store import Store
+    from sync.central.storage import registry
+    from sync.central.storage.store import Store
     store = Store(sqlite_url)
     issued = datetime(2026, 1, 1, tzinfo=timezone.utc)
     with store.tx() as tx:
@@ -223,3 +223,50 @@ def test_admin_credentials_expire(sqlite_url):
         assert r.status_code == 401
     finally:
         central.stop()
+
+
+def _through_the_guard(sqlite_url, device_id: str, stamp: int, chunks: int):
+    """One upload through the RequestGuard alone (no server, no timing): how many body chunks it took in before
+    answering, and what it answered."""
+    import asyncio
+    from datetime import datetime, timezone
+
+    from sync.central.door.guard import RequestGuard
+    from sync.central.storage import registry
+    from sync.central.storage.store import Store
+    store = Store(sqlite_url)
+    with store.tx() as tx:
+        registry.enroll(tx, registry.create_enrollment_token(tx, "north", datetime.now(timezone.utc)), "gate-1",
+                        "A" * 43, datetime.now(timezone.utc))
+    taken, sent = [], []
+
+    async def receive():
+        taken.append(1)
+        return {"type": "http.request", "body": b"[" * 1000, "more_body": len(taken) < chunks}
+
+    async def send(message):
+        sent.append(message)
+
+    async def app(scope, receive, send):  # never reached: the guard refuses
+        raise AssertionError("the route ran")
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(1000 * chunks).encode()),
+               (auth.HEADER_DEVICE.lower().encode(), device_id.encode()),
+               (auth.HEADER_TIME.lower().encode(), str(stamp).encode()),
+               (auth.HEADER_NONCE.lower().encode(), b"n1"), (auth.HEADER_SIGNATURE.lower().encode(), b"AAAA")]
+    scope = {"type": "http", "method": "POST", "path": "/api/v1/events", "headers": headers}
+    guard = RequestGuard(app, store=store, clock=lambda: 2_000_000_000.0, max_body=16 * MIB)
+    asyncio.run(guard(scope, receive, send))
+    store.close()
+    return len(taken), sent[0]
+
+
+def test_a_kiosk_with_a_wrong_clock_gets_its_skew_answer_after_its_upload_was_read(sqlite_url):
+    """A refusal before the body was read closes the connection on unread bytes, and the kernel's reset can lose
+    the answer: a kiosk a week off would never learn the central's time from a large batch. The skew answer to an
+    enrolled device is given only after the body was taken in (within the cap); other refusals stay unread."""
+    taken, start = _through_the_guard(sqlite_url, "gate-1", 2_000_000_000 - 7 * 24 * 3600, chunks=5)
+    assert taken == 5 and start["status"] == 401
+    assert dict(start["headers"])[auth.HEADER_SERVER_TIME.lower().encode()] == b"2000000000"
+    taken, start = _through_the_guard(sqlite_url.replace("central.db", "other.db"), "ghost",
+                                      2_000_000_000 - 7 * 24 * 3600, chunks=5)
+    assert taken == 0 and start["status"] == 401  # an unknown device's body is never read

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from kiosk.core.outcome.verdicts import Outcome
-from sync.central.store import Store
+from sync.central.storage.store import Store
 from sync.client import SyncClient
 from sync.eventlog import EventLog
 from sync.transport import CentralLink

@@ -13,7 +13,7 @@ import httpx
 
 from kiosk.core.outcome.verdicts import Outcome
 from sync.bundle import export_bundles
-from sync.central.store import Store
+from sync.central.storage.store import Store
 from sync.client import SyncClient
 from sync.devicekey import load_or_create_device_key
 from sync.heartbeat import DeviceState, KioskState

@@ -8,8 +8,8 @@ import pytest
 
 from kiosk.core.outcome.verdicts import Outcome, Verdict
 from sync import chain
-from sync.central import registry
-from sync.central.store import Store
+from sync.central.storage import registry
+from sync.central.storage.store import Store
 from sync.client import SyncClient
 from tests.sync.sync_testkit import NOW, card_result
 

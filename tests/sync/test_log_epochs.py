@@ -71,8 +71,8 @@ def test_a_conflict_is_never_acknowledged_and_sync_fails_loudly(kiosk, central, 
         report = client.sync_once()
         assert not report.ok and report.refused == [1, 2] and "refused 2 event(s)" in report.error
         assert log.pending_count() == 2  # never marked synced, so never purged
-    from sync.central import registry
-    from sync.central.store import Store
+    from sync.central.storage import registry
+    from sync.central.storage.store import Store
     store = Store(db_url)
     with store.tx() as tx:
         assert [f["kind"] for f in registry.chain_flags(tx, kiosk.device_id)] == ["conflict", "conflict"]
@@ -143,8 +143,8 @@ def test_an_unwritable_log_is_a_typed_error_and_the_log_is_owner_only(tmp_path):
 
 
 def test_the_device_list_counts_gaps_within_each_epoch(kiosk, central, db_url, tmp_path):
-    from sync.central import registry
-    from sync.central.store import Store
+    from sync.central.storage import registry
+    from sync.central.storage.store import Store
     path = tmp_path / "k" / "events.sqlite"
     log = open_log(path, kiosk.device_id, HASH_KEY).log
     _fill(log, 3)

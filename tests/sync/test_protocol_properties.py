@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from kiosk.core.outcome.verdicts import Outcome, Verdict
 from sync import chain
 from sync.bundle import bundle_signature_valid, export_bundles, read_bundle
-from sync.central import registry
-from sync.central.ingest import ingest
-from sync.central.store import Store
+from sync.central.storage import registry
+from sync.central.events.ingest import ingest
+from sync.central.storage.store import Store
 from sync.client import SyncClient
 from sync.devicekey import load_or_create_device_key, public_key_b64
 from sync.eventlog import EventLog

@@ -12,8 +12,8 @@ import pytest
 
 from kiosk.core.outcome.verdicts import Status
 from kiosk.core.status import status_list as sl
-from sync.central import publish as publishing
-from sync.central.store import Store
+from sync.central.admin import publish as publishing
+from sync.central.storage.store import Store
 from tests.sync.fleet_kit import id_numbers
 from tests.sync.sync_testkit import REPO, ThreadedCentral
 

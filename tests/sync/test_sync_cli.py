@@ -77,3 +77,34 @@ def test_air_gapped_export_is_resumable_and_imported_exactly_once(tmp_path, cent
     bad = run("-m", "sync.central.cli", "--db", db_url, "import", str(tmp_path / "forged.json"), check=False)
     assert bad.returncode == 1 and "signature" in bad.stderr
     assert device_id in first[0]
+
+
+def test_sync_fails_loudly_when_the_central_quarantines_stripped_signatures(tmp_path, central, db_url):
+    """The central remembers that this kiosk signs: signatures stripped from the file after a signed sync are
+    refused on arrival; `kiosk sync` exits 1, names them in --json (`refused`, `quarantined`) and on stderr."""
+    import sqlite3
+
+    from sync.devicekey import load_or_create_device_key
+    data = tmp_path / "kiosk"
+    token = run("-m", "sync.central.cli", "--db", db_url, "token").stdout.strip()
+    run("-m", "kiosk", "--data-dir", str(data), "enroll", central.url, token)
+    device = DataDir(data).device()
+    key = load_or_create_device_key(data / "device-key.pem")
+
+    def checks(n):
+        with EventLog(DataDir(data).event_log_path, device.device_id, device.log_hash_key, signer=key) as log:
+            for i in range(n):
+                log.append(card_result(i), Outcome.PASS, "card", NOW)
+    checks(3)
+    assert json.loads(run("-m", "kiosk", "--data-dir", str(data), "sync", "--json").stdout)["ok"] is True
+    checks(2)
+    db = sqlite3.connect(DataDir(data).event_log_path)
+    db.execute("UPDATE events SET sig = NULL WHERE seq > 3")
+    db.commit()
+    db.close()
+    proc = run("-m", "kiosk", "--data-dir", str(data), "sync", "--json", check=False)
+    out = json.loads(proc.stdout)
+    assert proc.returncode == 1 and out["ok"] is False and "quarantined" in proc.stderr
+    assert out["refused"] == [4, 5] and out["quarantined"] == [4, 5] and out["pending"] == 2
+    assert {"uploaded", "duplicates", "batches", "updated_files", "installed", "install_refused", "chain_breaks",
+            "error", "heartbeat_sent", "clock_offset_s"} <= set(out)  # the contract's fields are all still there

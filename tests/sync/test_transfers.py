@@ -26,6 +26,7 @@ class HostileServer:
         self.sock.listen(8)
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
         self.stop = threading.Event()
+        self.requests: list[bytes] = []  # the first bytes of each request received
         threading.Thread(target=self._serve, daemon=True).start()
 
     def _serve(self) -> None:
@@ -39,7 +40,7 @@ class HostileServer:
     def _answer(self, conn: socket.socket) -> None:
         with conn:
             try:
-                conn.recv(65536)
+                self.requests.append(conn.recv(65536)[:64])
                 conn.sendall(self.answer[:self.burst])  # e.g. the headers at once
                 for i in range(self.burst, len(self.answer), self.step):
                     conn.sendall(self.answer[i:i + self.step])
@@ -134,3 +135,25 @@ def test_a_fake_server_that_acknowledges_without_the_centrals_signature_empties_
     assert kiosk.log.pending_count() == 3
     real = SyncClient(kiosk.log, kiosk.link, tmp_path / "dl", files=()).sync_once()  # the real one signs
     assert real.ok and real.uploaded == 3 and kiosk.log.pending_count() == 0
+
+
+def test_a_round_ends_at_the_first_transfer_past_its_deadline_without_a_heartbeat(key, tmp_path):
+    """After a transfer ran out its deadline the heartbeat is not sent to the same central: against a trickling
+    server a `kiosk sync` round would otherwise take two deadlines (upload, then heartbeat: 182 s at the default
+    90 s, over the 120 s the issue allows). Shown by the requests the server got, not by the clock."""
+    from kiosk.core.outcome.verdicts import Outcome
+    from sync.client import SyncClient
+    from sync.eventlog import EventLog
+    from tests.sync.sync_testkit import HASH_KEY, NOW, card_result
+    server = HostileServer(_http(b"{}" * 5000), pause_s=0.5)
+    log = EventLog(tmp_path / "log.db", "gate-1", HASH_KEY, signer=key)
+    log.append(card_result(1), Outcome.PASS, "card", NOW)
+    link = CentralLink(server.url, "gate-1", key, timeout=30, deadline_s=1)
+    try:
+        report = SyncClient(log, link, tmp_path / "dl", files=()).sync_once()
+    finally:
+        link.close()
+        server.close()
+        log.close()
+    assert report.timed_out and not report.heartbeat_sent and "Timeout" in report.error
+    assert [r.split(b" ")[:2] for r in server.requests] == [[b"POST", b"/api/v1/events"]]

@@ -12,8 +12,8 @@ import pytest
 
 from kiosk.core.outcome.verdicts import Outcome
 from sync import auth
-from sync.central import registry
-from sync.central.store import Store
+from sync.central.storage import registry
+from sync.central.storage.store import Store
 from sync.devicekey import load_or_create_device_key, public_key_b64
 from sync.eventlog import EventLog
 from sync.transport import CentralLink

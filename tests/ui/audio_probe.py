@@ -20,6 +20,21 @@ def wait(ms: int) -> None:
     loop.exec()
 
 
+def wait_until(condition, seconds: float = 60.0) -> bool:
+    """Run the event loop until `condition()` holds (polled every 10 ms) or `seconds` pass: a deadline for a
+    broken machine only, never a timing the test relies on (a loaded machine just takes longer)."""
+    for _ in range(int(seconds * 100)):
+        if condition():
+            return True
+        wait(10)
+    return condition()
+
+
+def playing(voice, name: str) -> bool:
+    current = voice._current
+    return bool(current and current.source().fileName() == name and current.isPlaying())
+
+
 def main() -> int:
     app = QApplication(sys.argv[:1])  # noqa: F841 - must exist for QtMultimedia
     from kiosk.ui.shared.settings import UiSettings
@@ -27,22 +42,13 @@ def main() -> int:
     voice = Voice(UiSettings(languages=("en", "zh-Hans", "zh-Hant-HK")))
     report = {"audio_ok": voice.audio_ok, "detail": voice.audio_detail}
     voice.say("pass")
-    for _ in range(40):  # past the tone: the verdict word is playing
-        wait(50)
-        if voice._current and voice._current.source().fileName() == "pass.en.wav" and voice._current.isPlaying():
-            break
+    report["pass_playing"] = wait_until(lambda: playing(voice, "pass.en.wav"))  # past the tone: the word plays
     first = voice._current
-    report["pass_playing"] = bool(first and first.isPlaying())
     voice.say("stop")  # a new verdict interrupts
-    wait(300)
+    report["stop_playing"] = wait_until(lambda: playing(voice, "stop.en.wav"))
     report["pass_stopped"] = bool(first and not first.isPlaying())
-    report["stop_playing"] = bool(voice._current and voice._current.isPlaying()
-                                  and voice._current.source().fileName() == "stop.en.wav")
     # let the verdict word end: the queue moves on to its hint, in the primary language only
-    for _ in range(40):
-        wait(100)
-        if voice._current and voice._current.source().fileName() == "stop_hint.en.wav":
-            break
+    wait_until(lambda: voice._current is not None and voice._current.source().fileName() == "stop_hint.en.wav")
     report["queued"] = voice.queued
     report["moved_on_to"] = voice._current.source().fileName() if voice._current else ""
     print(json.dumps(report))

@@ -90,10 +90,10 @@ def test_a_wrong_ui_key_value_is_a_config_error_naming_the_key(tmp_path):
     import pytest
 
     from kiosk.app import make_window
-    from kiosk.config import ConfigError, KioskConfig
+    from kiosk.config import ConfigError, config_from_dict
     from kiosk.datadir import DataDir
     from kiosk.ui.shared.settings import UiSettings
     with pytest.raises(ValueError, match="reader_position"):
         UiSettings(reader_position="behind")
-    with pytest.raises(ConfigError, match="screen_size"):
-        make_window(KioskConfig(ui={"screen_size": [1280]}), DataDir(tmp_path))
+    with pytest.raises(ConfigError, match="screen_size"):  # checked up front by the config parse, before any window
+        make_window(config_from_dict({"ui": {"screen_size": [1280]}}), DataDir(tmp_path))

@@ -135,7 +135,7 @@ def null_sink(tmp_path):
 
 def test_prompts_really_play_and_a_new_verdict_interrupts_on_a_null_sink(null_sink):
     probe = subprocess.run([sys.executable, str(REPO / "tests" / "ui" / "audio_probe.py")], cwd=REPO,
-                           env=dict(null_sink, PYTHONPATH=str(REPO)), capture_output=True, text=True, timeout=60)
+                           env=dict(null_sink, PYTHONPATH=str(REPO)), capture_output=True, text=True, timeout=600)
     report = json.loads(probe.stdout.strip().splitlines()[-1])
     assert report["audio_ok"], report
     assert report["pass_playing"] and report["pass_stopped"] and report["stop_playing"], report

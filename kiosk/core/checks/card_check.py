@@ -21,10 +21,9 @@ def verify_card(card: CardIdentity, status_list: StatusList | None, now: datetim
     result = _check(card, status_list, now)
     if status_list is None:
         return result
-    if clock is None:  # no runtime judgement given: judge the clock against the list's signed issue time
-        clock = clockmod.assess(now, status_list.issued_at, trusted_time=status_list.issued_at)
-    check = clock
-    return guard(result, status_list.freshness(now, grace), check, stale_reason=Reason.STATUS_LIST_EXPIRED)
+    if clock is None:  # no runtime judgement given: the judge of the list's own signed issue time
+        clock = clockmod.ClockJudge.from_signed(status_list.issued_at).judge(now)
+    return guard(result, status_list.freshness(now, grace), clock, stale_reason=Reason.STATUS_LIST_EXPIRED)
 
 
 def _check(card: CardIdentity, status_list: StatusList | None, now: datetime) -> VerificationResult:

@@ -9,6 +9,11 @@ also indicates tampering. The kiosk therefore keeps a `ClockAnchor` (persisted b
   - `wall_at`/`monotonic_at`/`boot_id`: a wall/monotonic pair from the same boot, so a jump of the wall
     clock while running is seen even when no trusted time is near.
 A suspect clock never changes a rejection into a pass; it turns VALID into CLOCK_SUSPECT (kiosk.core.checks.safeguards).
+
+`ClockJudge` is the one judge: what the kiosk knows (the signed times it holds, its record) against `now`. The
+checkpoint owns the runtime one (kiosk/kiosk_clock.py feeds it the monotonic clock and keeps the record) and
+passes its judgement to the checks; a check given no judgement (a what-if evaluation, a test) asks a judge
+built from the signed times of the data it was given.
 """
 from __future__ import annotations
 
@@ -61,6 +66,33 @@ class ClockAnchor:
         return max(known) if known else None
 
 
+@dataclass(frozen=True)
+class ClockJudge:
+    """Judges `now` against the latest signed time held in memory and the kiosk's record. Pure: whoever owns
+    it reads the wall and monotonic clocks and keeps the record."""
+
+    signed: datetime | None = None  # the latest signed time the kiosk holds (trust bundle, status list)
+    anchor: ClockAnchor = ClockAnchor()
+    boot_id: str = ""
+
+    @classmethod
+    def from_signed(cls, *times: datetime | None, anchor: ClockAnchor | None = None, boot_id: str = "") -> ClockJudge:
+        return cls(_latest_of(times), anchor or ClockAnchor(), boot_id)
+
+    def judge(self, now: datetime, monotonic_now: float | None = None) -> ClockCheck:
+        """The clock at `now`; with `monotonic_now`, a jump of the wall clock within this boot is seen too."""
+        return assess(now, self.signed, trusted_time=self.signed, anchor=self.anchor, monotonic_now=monotonic_now,
+                      boot_id=self.boot_id)
+
+    def learned(self, *times: datetime | None) -> ClockJudge:
+        """This judge, knowing newer signed times (a new bundle or status list loaded)."""
+        return dataclasses.replace(self, signed=_latest_of((self.signed, *times)))
+
+    def observed(self, now: datetime, monotonic_now: float) -> ClockJudge:
+        """This judge with a reading judged believable recorded (time stays monotonic across restarts)."""
+        return dataclasses.replace(self, anchor=observe(self.anchor, now, monotonic_now, self.boot_id))
+
+
 def assess(now: datetime, floor: datetime | None, *, trusted_time: datetime | None = None,
            anchor: ClockAnchor | None = None, monotonic_now: float | None = None, boot_id: str = "",
            tolerance: timedelta = TOLERANCE, max_ahead: timedelta = MAX_AHEAD) -> ClockCheck:
@@ -108,6 +140,11 @@ def trust_time(anchor: ClockAnchor, trusted: datetime, source: str, *, authorita
 def _same_boot(anchor: ClockAnchor, boot_id: str) -> bool:
     return bool(boot_id) and anchor.boot_id == boot_id and anchor.wall_at is not None \
         and anchor.monotonic_at is not None
+
+
+def _latest_of(times) -> datetime | None:
+    known = [t for t in times if t is not None]
+    return max(known) if known else None
 
 
 def _latest(a: datetime | None, b: datetime | None) -> datetime | None:

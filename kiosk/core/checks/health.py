@@ -75,11 +75,6 @@ class KioskHealth:
     problems: tuple[str, ...] = ()  # refused or damaged trust updates, an unusable status list, the log: for staff
     paused: bool = False
 
-    @property
-    def all_ok(self) -> bool:
-        return (all(d.ok for d in self.devices) and all(a.is_fresh(self.now) for a in self.data)
-                and self.clock_ok and (self.gate is None or self.gate.ok))
-
 
 def format_age(age: timedelta | None) -> str:
     """`3 d 4 h`, `2 h 5 min`, `40 s`; "never" for None; negative ages (clock skew) are shown as such."""

@@ -26,9 +26,9 @@ def trust_freshness(trust: TrustStore, now: datetime, grace: timedelta | None = 
 
 
 def trust_clock(trust: TrustStore, now: datetime) -> clockmod.ClockCheck:
-    """The clock judged against what the trust store knows: its signed issue time and the kiosk's record."""
-    floor = max((t for t in (trust.issued_at, trust.trusted_time) if t is not None), default=None)
-    return clockmod.assess(now, floor, trusted_time=floor)
+    """Without a runtime judgement: the judge of what the trust store knows (its signed issue time and the
+    trusted time the data directory attached)."""
+    return clockmod.ClockJudge.from_signed(trust.issued_at, trust.trusted_time).judge(now)
 
 
 def guard(result: VerificationResult, freshness: fresh.FreshnessReport, clock: clockmod.ClockCheck,

@@ -12,8 +12,9 @@ from typing import Any
 import cbor2
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from kiosk.core.codec import es256
 
 ALG_ES256 = -7
 ALG_PS256 = -37
@@ -22,7 +23,6 @@ HEADER_ALG = 1
 HEADER_KID = 4
 TAG_SIGN1 = 18
 TAG_CWT = 61
-_ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())  # built once: constructing it costs as much as parsing the envelope
 _PSS_VERIFY = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.AUTO)
 
 
@@ -99,13 +99,8 @@ def verify_signature(sign1: Sign1, public_key: Any) -> bool:
     """True when the signature is valid for this key under the envelope's algorithm."""
     data = sign1.signed_bytes()
     try:
-        if sign1.alg == ALG_ES256 and isinstance(public_key, ec.EllipticCurvePublicKey):
-            if len(sign1.signature) != 64:
-                return False
-            r = int.from_bytes(sign1.signature[:32], "big")
-            s = int.from_bytes(sign1.signature[32:], "big")
-            public_key.verify(encode_dss_signature(r, s), data, _ECDSA_SHA256)
-            return True
+        if sign1.alg == ALG_ES256:
+            return es256.verify(public_key, sign1.signature, data)
         if sign1.alg == ALG_PS256 and isinstance(public_key, rsa.RSAPublicKey):
             public_key.verify(sign1.signature, data, _PSS_VERIFY, hashes.SHA256())
             return True
@@ -119,8 +114,7 @@ def sign(payload: bytes, private_key: Any, kid: bytes, alg: int = ALG_ES256, tag
     protected_bytes = cbor2.dumps({HEADER_ALG: alg, HEADER_KID: kid})
     to_sign = cbor2.dumps(["Signature1", protected_bytes, b"", payload])
     if alg == ALG_ES256:
-        r, s = decode_dss_signature(private_key.sign(to_sign, ec.ECDSA(hashes.SHA256())))
-        signature = r.to_bytes(32, "big") + s.to_bytes(32, "big")
+        signature = es256.sign(private_key, to_sign)
     elif alg == ALG_PS256:
         pss = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32)
         signature = private_key.sign(to_sign, pss, hashes.SHA256())

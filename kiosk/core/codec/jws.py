@@ -13,11 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
-
+from kiosk.core.codec import es256
 from kiosk.core.outcome.verdicts import Reason, Verdict, VerificationError
 
 MAX_JWS_CHARS = 8192
@@ -92,20 +88,11 @@ def parse_compact(text: str) -> CompactJws:
 
 def verify_es256(jws: CompactJws, public_key: Any) -> bool:
     """True when the raw r||s signature holds for this P-256 key."""
-    if not isinstance(public_key, ec.EllipticCurvePublicKey) or len(jws.signature) != 64:
-        return False
-    r = int.from_bytes(jws.signature[:32], "big")
-    s = int.from_bytes(jws.signature[32:], "big")
-    try:
-        public_key.verify(encode_dss_signature(r, s), jws.signing_input, ec.ECDSA(hashes.SHA256()))
-    except InvalidSignature:
-        return False
-    return True
+    return es256.verify(public_key, jws.signature, jws.signing_input)
 
 
 def sign_es256(header: Mapping[str, Any], payload: bytes, private_key: Any) -> str:
     """Make a compact ES256 JWS (used for test fixtures, signed trust lists and the benchmark)."""
     head = b64url_encode(json.dumps(dict(header), separators=(",", ":")).encode())
     signing_input = f"{head}.{b64url_encode(payload)}"
-    r, s = decode_dss_signature(private_key.sign(signing_input.encode(), ec.ECDSA(hashes.SHA256())))
-    return f"{signing_input}.{b64url_encode(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+    return f"{signing_input}.{b64url_encode(es256.sign(private_key, signing_input.encode()))}"

@@ -250,10 +250,6 @@ def text(key: str, language: str, **fields: object) -> str:
         return template
 
 
-def has_text(key: str) -> bool:
-    return key in _TEXT
-
-
 def spoken(key: str, language: str) -> str:
     """The phrase the loudspeaker says for prompt `key` in `language` (what a human reviewer reads)."""
     return _SPOKEN[key][language]

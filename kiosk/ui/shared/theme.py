@@ -67,10 +67,6 @@ def pixel_size_for_cap(language: str, cap_mm: float, pitch_mm: float, bold: bool
     return size
 
 
-def sized_font(language: str, cap_mm: float, pitch_mm: float, bold: bool = False) -> QFont:
-    return language_font(language, pixel_size_for_cap(language, cap_mm, pitch_mm, bold), bold)
-
-
 def relative_luminance(color: QColor) -> float:
     """WCAG 2.x relative luminance of an sRGB colour."""
     def channel(value: float) -> float:

@@ -14,7 +14,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sync.central import audit
+from sync.central.admin import audit
 
 PREFIX = "/api/v1/admin/"
 

@@ -11,7 +11,7 @@ import getpass
 import sys
 from datetime import datetime, timezone
 
-from sync.central import accounts, audit
+from sync.central.admin import accounts, audit
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

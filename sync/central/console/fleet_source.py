@@ -1,6 +1,6 @@
 """The console's one door to fleet data: kiosks, their heartbeats and alerts, disabling and re-enrolment.
 
-Why: heartbeats, alerts and disabling belong to the fleet service (`sync.central.fleet.fleet/heartbeats`,
+Why: heartbeats, alerts and disabling belong to the fleet service (`sync.central.admin.fleet.fleet/heartbeats`,
 `registry.disable_device/reenrollment_token`); the console only shows and triggers them. When they are present
 they are used; without them the console still lists every enrolled kiosk from the device registry with the alerts
 the registry alone can tell (silent, chain breaks, missing events). Functions take an open Tx; request worker
@@ -12,8 +12,8 @@ import importlib
 from datetime import datetime, timedelta
 from typing import Any
 
-from sync.central import registry
-from sync.central.store import Tx
+from sync.central.storage import registry
+from sync.central.storage.store import Tx
 
 SILENT_AFTER = timedelta(minutes=15)  # registry-only fallback: three missed 5-minute syncs (the fleet service's rule)
 # Worst first: the order of the fleet page ("newest problems first" within one severity). The fleet service's
@@ -36,7 +36,7 @@ class NoSuchKiosk(Exception):
 
 def _fleet_module() -> Any | None:
     try:
-        return importlib.import_module("sync.central.fleet")
+        return importlib.import_module("sync.central.admin.fleet")
     except ImportError:
         return None
 

@@ -1,7 +1,7 @@
 """The console's door to publishing: what is published, a dry run of a publication, and the publication itself.
 
 Why: checking a publication before it reaches kiosks (pinned roots, newer versions, status lists against the
-published bundle) belongs to the publishing service (`sync.central.publish`, with the service's pinned roots);
+published bundle) belongs to the publishing service (`sync.central.admin.publish`, with the service's pinned roots);
 the console shows its answer in the preview and publishes through it. Without that module (an older build) the
 console stores the file as the admin API always did. Functions take the Store or an open Tx.
 """
@@ -12,8 +12,8 @@ import importlib
 from datetime import datetime
 from typing import Any
 
-from sync.central.registry import utc_text
-from sync.central.store import Store, Tx
+from sync.central.storage.registry import utc_text
+from sync.central.storage.store import Store, Tx
 
 
 class PublicationRefused(Exception):
@@ -26,7 +26,7 @@ class _DryRun(Exception):
 
 def _service() -> Any | None:
     try:
-        return importlib.import_module("sync.central.publish")
+        return importlib.import_module("sync.central.admin.publish")
     except ImportError:
         return None
 

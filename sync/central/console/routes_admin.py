@@ -11,8 +11,9 @@ from datetime import timedelta
 from fastapi import Depends, FastAPI, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse
 
-from sync.central import accounts, audit, registry
-from sync.central.accounts import User
+from sync.central.admin import accounts, audit
+from sync.central.storage import registry
+from sync.central.admin.accounts import User
 from sync.central.console.web import SECURITY_HEADERS, Console
 from sync.central.models import NAME
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from sync.central import accounts
+from sync.central.admin import accounts
 from sync.central.console.i18n import LANGS
 from sync.central.console.web import (LANG_COOKIE, SECURITY_HEADERS, SESSION_COOKIE, Console, check_origin,
                                       client_address, is_tls, safe_next)

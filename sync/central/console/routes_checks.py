@@ -2,7 +2,7 @@
 of the same filter.
 
 Why: administrators need to see how gates decide (PASS / STOP / SEE STAFF), not only what verification found;
-the counts come from the hourly roll-up kept at ingest (sync.central.checkstats), never from a scan of events.
+the counts come from the hourly roll-up kept at ingest (sync.central.events.checkstats), never from a scan of events.
 """
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import Response
 
-from sync.central import checkstats
-from sync.central.accounts import User
-from sync.central.checkstats import OUTCOMES, CountFilter
+from sync.central.events import checkstats
+from sync.central.admin.accounts import User
+from sync.central.events.checkstats import OUTCOMES, CountFilter
 from sync.central.console import charts
 from sync.central.console.i18n import translator
 from sync.central.console.web import SECURITY_HEADERS, Console

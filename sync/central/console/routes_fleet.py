@@ -11,8 +11,9 @@ from datetime import timedelta
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.responses import RedirectResponse
 
-from sync.central import audit, registry
-from sync.central.accounts import User
+from sync.central.admin import audit
+from sync.central.storage import registry
+from sync.central.admin.accounts import User
 from sync.central.console import charts, fleet_source
 from sync.central.console.web import SECURITY_HEADERS, Console
 from sync.central.models import NAME
@@ -22,7 +23,7 @@ ALERT_CODE = r"^[a-z_]{1,32}$"
 
 def add_routes(app: FastAPI, console: Console) -> None:
     ctx = console.ctx
-    viewer, operator = console.role("viewer"), console.acting("operator")
+    viewer = console.role("viewer")
 
     @app.get("/", include_in_schema=False)
     async def fleet_page(request: Request, user: User = Depends(viewer),
@@ -37,27 +38,14 @@ def add_routes(app: FastAPI, console: Console) -> None:
 
     @app.get("/kiosks/{device_id}", include_in_schema=False)
     async def kiosk_page(request: Request, device_id: str = Path(pattern=NAME), user: User = Depends(viewer)):
-        return await _kiosk_page(request, device_id)
+        return await _kiosk_page(console, request, device_id)
 
-    async def _kiosk_page(request: Request, device_id: str, **extra):
-        now = ctx.now()
+    _add_kiosk_actions(app, console)
 
-        def gather(tx):
-            row = fleet_source.kiosk(tx, device_id, now)
-            if row is None:
-                return None
-            return (row, fleet_source.heartbeats(tx, device_id, now - timedelta(hours=48)),
-                    fleet_source.checks_per_hour(tx, device_id, now - timedelta(hours=48)),
-                    registry.chain_flags(tx, device_id))
-        found = await ctx.run(gather)
-        if found is None:
-            return console.render(request, "message.html", status=404, heading="not_found", text=device_id)
-        row, beats, hourly, flags = found
-        t = _labels(console, request)
-        chart = charts.stacked_bars(hourly, ["PASS", "STOP", "SEE_STAFF"], t["title"], t["outcomes"], "hourly")
-        return console.render(request, "kiosk.html", k=row, heartbeats=beats, chart=chart if hourly else "",
-                              heartbeat_columns=fleet_source.HEARTBEAT_COLUMNS,
-                              flags=flags, can_disable=fleet_source.can_disable(), **extra)
+
+def _add_kiosk_actions(app: FastAPI, console: Console) -> None:
+    """Disable a kiosk; give it a re-enrolment token (operators; both audited)."""
+    ctx, operator = console.ctx, console.acting("operator")
 
     @app.post("/kiosks/{device_id}/disable", include_in_schema=False)
     async def disable(request: Request, device_id: str = Path(pattern=NAME), user: User = Depends(operator)):
@@ -69,7 +57,7 @@ def add_routes(app: FastAPI, console: Console) -> None:
         try:
             await ctx.run(work)
         except fleet_source.FleetUnavailable:
-            return await _kiosk_page(request, device_id, error="fleet_unavailable")
+            return await _kiosk_page(console, request, device_id, error="fleet_unavailable")
         except fleet_source.NoSuchKiosk:
             return console.render(request, "message.html", status=404, heading="not_found", text=device_id)
         return RedirectResponse(f"/kiosks/{device_id}?done=disabled", status_code=303, headers=SECURITY_HEADERS)
@@ -86,7 +74,28 @@ def add_routes(app: FastAPI, console: Console) -> None:
             audit.record(tx, now, user.name, _address(request), "kiosk_reenrol_token", device_id, f"site {row[0]}")
             return token
         token = await ctx.run(work)
-        return await _kiosk_page(request, device_id, new_token=token)
+        return await _kiosk_page(console, request, device_id, new_token=token)
+
+
+async def _kiosk_page(console: Console, request: Request, device_id: str, **extra):
+    ctx, now = console.ctx, console.ctx.now()
+
+    def gather(tx):
+        row = fleet_source.kiosk(tx, device_id, now)
+        if row is None:
+            return None
+        return (row, fleet_source.heartbeats(tx, device_id, now - timedelta(hours=48)),
+                fleet_source.checks_per_hour(tx, device_id, now - timedelta(hours=48)),
+                registry.chain_flags(tx, device_id))
+    found = await ctx.run(gather)
+    if found is None:
+        return console.render(request, "message.html", status=404, heading="not_found", text=device_id)
+    row, beats, hourly, flags = found
+    t = _labels(console, request)
+    chart = charts.stacked_bars(hourly, ["PASS", "STOP", "SEE_STAFF"], t["title"], t["outcomes"], "hourly")
+    return console.render(request, "kiosk.html", k=row, heartbeats=beats, chart=chart if hourly else "",
+                          heartbeat_columns=fleet_source.HEARTBEAT_COLUMNS,
+                          flags=flags, can_disable=fleet_source.can_disable(), **extra)
 
 
 def _address(request: Request) -> str:

@@ -14,8 +14,9 @@ from fastapi import Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from sync.central import audit, registry
-from sync.central.accounts import User
+from sync.central.admin import audit
+from sync.central.storage import registry
+from sync.central.admin.accounts import User
 from sync.central.console import preview as previews
 from sync.central.console import publications
 from sync.central.console.web import SECURITY_HEADERS, Console
@@ -30,12 +31,8 @@ def add_routes(app: FastAPI, console: Console) -> None:
     ctx = console.ctx
     admin, acting_admin = console.role("admin"), console.acting("admin")
 
-    async def page(request: Request, **extra):
-        def gather(tx):
-            sites = [r[0] for r in tx.execute("SELECT DISTINCT site FROM devices ORDER BY site").fetchall()]
-            return publications.published(tx), sites
-        published, sites = await ctx.run(gather)
-        return console.render(request, "publish.html", published=published, sites=sites, **extra)
+    def page(request: Request, **extra):
+        return _publish_page(console, request, **extra)
 
     @app.get("/publish", include_in_schema=False)
     async def publish_page(request: Request, user: User = Depends(admin), done: str = ""):
@@ -68,6 +65,13 @@ def add_routes(app: FastAPI, console: Console) -> None:
         return console.render(request, "preview.html", p=shown, site=site, draft_id=draft_id,
                               filename=(upload.filename or "")[:120], refusal=refusal)
 
+    _add_confirm(app, console)
+
+
+def _add_confirm(app: FastAPI, console: Console) -> None:
+    """Publish (or drop) the draft the same admin previewed, byte for byte, if it is under an hour old."""
+    ctx, acting_admin = console.ctx, console.acting("admin")
+
     @app.post("/publish/confirm", include_in_schema=False)
     async def confirm(request: Request, user: User = Depends(acting_admin),
                       draft_id: str = Form(..., max_length=64), action: str = Form("publish", max_length=16)):
@@ -89,11 +93,19 @@ def add_routes(app: FastAPI, console: Console) -> None:
             done = await ctx.run(work)
         except publications.PublicationRefused as exc:
             await console.audit(request, user, "publish_refused", draft_id[:8], str(exc))
-            return await page(request, refused=str(exc))
+            return await _publish_page(console, request, refused=str(exc))
         if done is None:
-            return await page(request, error_key="draft_gone")
+            return await _publish_page(console, request, error_key="draft_gone")
         return RedirectResponse("/publish" + (f"?done={done}" if done else ""), status_code=303,
                                 headers=SECURITY_HEADERS)
+
+
+async def _publish_page(console: Console, request: Request, **extra):
+    def gather(tx):
+        sites = [r[0] for r in tx.execute("SELECT DISTINCT site FROM devices ORDER BY site").fetchall()]
+        return publications.published(tx), sites
+    published, sites = await console.ctx.run(gather)
+    return console.render(request, "publish.html", published=published, sites=sites, **extra)
 
 
 def _target(name: str, site: str) -> str:

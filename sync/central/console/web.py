@@ -16,8 +16,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from sync.central import accounts, audit
-from sync.central.accounts import User
+from sync.central.admin import accounts, audit
+from sync.central.admin.accounts import User
 from sync.central.console import i18n
 
 SESSION_COOKIE = "kc_session"

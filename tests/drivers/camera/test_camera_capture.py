@@ -188,12 +188,3 @@ def test_announcer_repeat_window_and_accept_errors():
 def _settings(fps: float):
     from drivers.camera.sources import CameraSettings
     return CameraSettings(fps=fps)
-
-
-def test_camera_settings_from_config():
-    from drivers.camera.sources import CameraSettings
-    assert CameraSettings.from_config(None) == CameraSettings()
-    assert CameraSettings.from_config({"width": 640, "height": 480, "fps": 15}).fps == 15.0
-    for bad in ({"width": "wide"}, {"fps": 0}, {"fourcc": "MJPEG"}, {"exposure": 3}):
-        with pytest.raises(ValueError):
-            CameraSettings.from_config(bad)

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from bench.camera_decoders import plain_zxing
+from bench.camera.decoders import plain_zxing
 from drivers.camera import cascade
 from bench.camera_corpus import corpus
 from drivers.camera.decoder import FrameDecoder, decode_frame

@@ -11,7 +11,7 @@ import qrcode
 import qrcode.base
 import qrcode.util
 
-from bench.camera_decoders import plain_zxing
+from bench.camera.decoders import plain_zxing
 from drivers.camera import cascade
 from drivers.camera.decoder import decode_frame
 from drivers.camera.fusion import SymbolHistory

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from kiosk.core.outcome.result import HolderView, VerificationResult
 from kiosk.core.outcome.verdicts import Outcome, Reason, Verdict
-from sync.central import accounts, registry
-from sync.central.ingest import ingest
-from sync.central.store import Store
+from sync.central.admin import accounts
+from sync.central.storage import registry
+from sync.central.events.ingest import ingest
+from sync.central.storage.store import Store
 from sync.devicekey import load_or_create_device_key, public_key_b64
 from sync.eventlog import EventLog
 
@@ -136,14 +137,22 @@ def start_browser(profile: Path, lang: str = "en-US", width: int = 1280, height:
 
 
 def navigates(driver, element) -> None:
-    """Click `element` and wait until the browser has left the page it was on (WebDriver does not wait for a
-    navigation a click starts)."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
+    """Click `element` and wait until the browser shows the page the click leads to (see `navigates_by`)."""
+    navigates_by(driver, element.click)
+
+
+def navigates_by(driver, action) -> None:
+    """Do `action` (a click, keys) and wait until the browser shows a new, fully loaded document (WebDriver does not wait for
+    a navigation a click starts). The old document is marked first; while the browser swaps documents, a query
+    may fail in several ways (stale element, a node that no longer belongs to the document, no document yet),
+    so every WebDriver error during the wait means "not yet", never a failure."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
-    page = driver.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(page))
+    driver.execute_script("document.documentElement.dataset.leftBehind = '1'")
+    action()
+    WebDriverWait(driver, 60, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script("return document.readyState === 'complete' && "
+                                   "document.documentElement.dataset.leftBehind === undefined"))
 
 
 def sign_in(driver, base_url: str, name: str, password: str = PASSWORD, next_path: str = "/") -> None:
@@ -211,7 +220,7 @@ def app_kwargs_with_roots(material: TrustMaterial) -> dict:
 def heartbeat(store: Store, device_id: str, received: datetime, clock_offset_s: float = 0.0, **fields) -> bool:
     """Record a heartbeat as the fleet service would receive it; False when this build has no fleet service."""
     try:
-        from sync.central import fleet
+        from sync.central.admin import fleet
     except ImportError:
         return False
     beat = {"kiosk_utc": registry.utc_text(received + timedelta(seconds=clock_offset_s)), "software_version": "0.1.0",

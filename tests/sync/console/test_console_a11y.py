@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from sync.central.console import charts
-from tests.sync.console.consolekit import navigates, sign_in
+from tests.sync.console.consolekit import navigates, navigates_by, sign_in
 
 PAGES = ("/", "/kiosks/gate-ok", "/kiosks/gate-new", "/checks", "/checks?interval=hour&by=verdict", "/publish",
          "/tokens", "/audit", "/users")
@@ -132,11 +132,7 @@ def test_keyboard_only_sign_in_skip_link_navigation_and_filters(seeded, browser)
     assert _focus_is_visible(browser, user)
     ActionChains(browser).send_keys("vera").send_keys(Keys.TAB).perform()
     assert _focused(browser).get_attribute("id") == "password"
-    page = browser.find_element(By.TAG_NAME, "html")
-    ActionChains(browser).send_keys("correct horse battery staple").send_keys(Keys.ENTER).perform()
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-    WebDriverWait(browser, 60).until(expected_conditions.staleness_of(page))
+    navigates_by(browser, ActionChains(browser).send_keys("correct horse battery staple").send_keys(Keys.ENTER).perform)
     assert browser.current_url == seeded.url + "/"
     # the first Tab reaches the skip link, which is then visible and moves focus to the content
     ActionChains(browser).send_keys(Keys.TAB).perform()
@@ -148,9 +144,7 @@ def test_keyboard_only_sign_in_skip_link_navigation_and_filters(seeded, browser)
     browser.get(seeded.url + "/")
     checks = _tab_to(browser, lambda e: e.text == "Checks")
     assert _focus_is_visible(browser, checks)
-    page = browser.find_element(By.TAG_NAME, "html")
-    ActionChains(browser).send_keys(Keys.ENTER).perform()
-    WebDriverWait(browser, 60).until(expected_conditions.staleness_of(page))
+    navigates_by(browser, ActionChains(browser).send_keys(Keys.ENTER).perform)
     assert browser.current_url.endswith("/checks")
     # a filter is chosen and applied with keys alone
     outcome = _tab_to(browser, lambda e: e.get_attribute("id") == "c-outcome")
@@ -158,7 +152,5 @@ def test_keyboard_only_sign_in_skip_link_navigation_and_filters(seeded, browser)
     ActionChains(browser).send_keys(Keys.ARROW_DOWN).perform()  # All -> PASS
     show = _tab_to(browser, lambda e: e.tag_name == "button" and e.text == "Show")
     assert _focus_is_visible(browser, show)
-    page = browser.find_element(By.TAG_NAME, "html")
-    ActionChains(browser).send_keys(Keys.ENTER).perform()
-    WebDriverWait(browser, 60).until(expected_conditions.staleness_of(page))
+    navigates_by(browser, ActionChains(browser).send_keys(Keys.ENTER).perform)
     assert "outcome=PASS" in browser.current_url

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from selenium.webdriver.common.by import By
 
-from sync.central import audit
+from sync.central.admin import audit
 from sync.central.console import fleet_source
 from tests.sync.console.consolekit import PASSWORD, ConsoleServer, navigates, sign_in
 
@@ -65,7 +65,7 @@ def test_fleet_shows_the_stale_kiosk_first_with_its_alert_and_filters(seeded, br
 
 def test_fleet_shows_heartbeat_alerts_and_the_kiosk_its_history(seeded, browser):
     if not fleet_source.has_heartbeats():
-        pytest.skip("this build has no fleet service (sync.central.fleet): heartbeats arrive with it")
+        pytest.skip("this build has no fleet service (sync.central.admin.fleet): heartbeats arrive with it")
     sign_in(browser, seeded.url, "vera")
     row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "table.fleet tbody tr")
                if r.find_element(By.CSS_SELECTOR, "th").text == "gate-east")

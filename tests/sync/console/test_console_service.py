@@ -12,9 +12,10 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from kiosk.core.outcome.verdicts import Outcome, Verdict
-from sync.central import accounts, audit, checkstats
+from sync.central.admin import accounts, audit
+from sync.central.events import checkstats
 from sync.central.app import create_app
-from sync.central.store import Store
+from sync.central.storage.store import Store
 from tests.sync.console.consolekit import PASSWORD, TrustMaterial, add_user, seed_kiosk, spread
 from tests.sync.sync_testkit import REPO
 
@@ -162,7 +163,7 @@ def test_counts_roll_up_at_ingest_by_hour_site_outcome_and_verdict(service, tmp_
 
 
 def _console_migration() -> int:
-    from sync.central.schema import MIGRATIONS
+    from sync.central.storage.schema import MIGRATIONS
     return next(i + 1 for i, steps in enumerate(MIGRATIONS) if any("check_counts" in step for step in steps))
 
 
@@ -220,7 +221,7 @@ def test_user_command_reads_the_password_from_stdin(db_url):
 
 def test_the_admin_api_is_audited_too(service):
     app, store, _ = service
-    from sync.central import registry
+    from sync.central.storage import registry
     with store.tx() as tx:
         credential = registry.create_admin_credential(tx, datetime.now(timezone.utc))
     api = TestClient(app, base_url=BASE, headers={"Authorization": f"Bearer {credential}"})

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sync.central.registry import utc_text
-from sync.central.store import Tx
+from sync.central.storage.registry import utc_text
+from sync.central.storage.store import Tx
 
 HISTORY_EVERY = timedelta(minutes=15)
 HISTORY_KEEP = timedelta(days=14)

@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sync.central.store import Tx
+from sync.central.storage.store import Tx
 
 UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -134,19 +134,16 @@ def use_nonce(tx: Tx, device_id: str, nonce: str, now_s: int, lifetime_s: int) -
                       (device_id, nonce, now_s + lifetime_s)).rowcount == 1
 
 
-def touch_device(tx: Tx, device_id: str, now: datetime) -> None:
-    tx.execute("UPDATE devices SET last_seen = ? WHERE device_id = ?", (utc_text(now), device_id))
-
-
 def list_devices(tx: Tx) -> list[dict[str, Any]]:
     """Every device with last-seen time, event count, missing sequence numbers and flagged chain breaks."""
     rows = tx.execute(
         "SELECT d.device_id, d.site, d.enrolled_at, d.last_seen, d.event_count, d.max_seq, "
-        "(SELECT COUNT(*) FROM chain_flags f WHERE f.device_id = d.device_id), d.disabled_at "
+        "(SELECT COUNT(*) FROM chain_flags f WHERE f.device_id = d.device_id), d.disabled_at, d.signs_since "
         "FROM devices d ORDER BY d.device_id").fetchall()
     gaps = missing_by_device(tx)
     return [{"device_id": r[0], "site": r[1], "enrolled_at": r[2], "last_seen": r[3], "events": r[4],
-             "max_seq": r[5], "missing": gaps.get(r[0], 0), "chain_flags": r[6], "disabled_at": r[7]} for r in rows]
+             "max_seq": r[5], "missing": gaps.get(r[0], 0), "chain_flags": r[6], "disabled_at": r[7],
+             "signs_since": r[8]} for r in rows]
 
 
 def missing_by_device(tx: Tx) -> dict[str, int]:

@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from sync.central.registry import utc_text
-from sync.central.store import Store, Tx
+from sync.central.storage.registry import utc_text
+from sync.central.storage.store import Store, Tx
 
 ROLES = ("viewer", "operator", "admin")  # each may do what the ones before it may
 USER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")

@@ -27,8 +27,8 @@ from cryptography.hazmat.primitives import serialization
 from kiosk.core.outcome.verdicts import VerificationError
 from kiosk.core.status import status_list as sl
 from kiosk.core.trust import bundle as ktb
-from sync.central.registry import utc_text
-from sync.central.store import Tx
+from sync.central.storage.registry import utc_text
+from sync.central.storage.store import Tx
 
 TRUST, STATUS, DELTA = "trust-bundle", "status-list", "status-list-delta"
 KINDS = {TRUST: "KTB1 trust bundle", STATUS: "KSL1 status-list snapshot", DELTA: "KSL1 status-list delta"}

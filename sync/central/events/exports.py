@@ -9,7 +9,7 @@ import csv
 import io
 from collections.abc import Iterator
 
-from sync.central.store import Store
+from sync.central.storage.store import Store
 
 CSV_COLUMNS = ("device_id", "site", "seq", "event_id", "utc", "verdict", "reason", "outcome", "input_kind",
                "pass_format", "kid", "trust_version", "masked_name", "masked_id", "subject_hash", "flags",

@@ -9,8 +9,8 @@ from __future__ import annotations
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from sync.central.registry import utc_text
-from sync.central.store import Store
+from sync.central.storage.registry import utc_text
+from sync.central.storage.store import Store
 
 KEY_NAME = "_central-answer-key"
 

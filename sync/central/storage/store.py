@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from sync.central.schema import migrate_store
+from sync.central.storage.schema import migrate_store
 
 
 class StoreError(Exception):
@@ -137,23 +137,23 @@ class Store:
         finally:
             self._slots.release()
 
-    # -- read models for the console and the CLI (sync/central/fleet.py) ------------------------------------
+    # -- read models for the console and the CLI (sync/central/admin/fleet.py) ------------------------------------
     def fleet(self, now: datetime, thresholds: Any = None) -> list[dict[str, Any]]:
         """One dict per enrolled kiosk with its last heartbeat, what is published for its site, and `alerts`
-        (see sync.central.fleet.fleet and docs/sync.md, "Fleet view")."""
-        from sync.central import fleet
+        (see sync.central.admin.fleet.fleet and docs/sync.md, "Fleet view")."""
+        from sync.central.admin import fleet
         with self.tx() as tx:
             return fleet.fleet(tx, now, thresholds or fleet.Thresholds())
 
     def heartbeats(self, device_id: str, since: datetime) -> list[dict[str, Any]]:
-        """The kiosk's heartbeat history since `since`, oldest first (thinned: see sync.central.fleet)."""
-        from sync.central import fleet
+        """The kiosk's heartbeat history since `since`, oldest first (thinned: see sync.central.admin.fleet)."""
+        from sync.central.admin import fleet
         with self.tx() as tx:
             return fleet.heartbeats(tx, device_id, since)
 
     def publications(self) -> list[dict[str, Any]]:
         """What is published now: name, site (None = global), kind, version, issue and publication time, size."""
-        from sync.central import publish
+        from sync.central.admin import publish
         with self.tx() as tx:
             return publish.current(tx)
 

@@ -5,7 +5,7 @@ decoded as it is, fitted into a 1280 px camera frame, and at 4000 px (a code clo
 in the four rotations ZXing's own tests use; ours beside plain zxing-cpp, per set. Texts compare byte for byte
 (the files keep CR LF; Python's text mode would turn them into LF and count right reads as wrong).
 
-Sequences: bench/camera_sequences.py; time to first correct read after the card is steady, simulated at 30 fps.
+Sequences: bench/camera/sequences.py; time to first correct read after the card is steady, simulated at 30 fps.
 """
 from __future__ import annotations
 
@@ -17,12 +17,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from bench import camera_sequences as sequences
-from bench.camera_decoders import plain_zxing, previous_cascade
+from bench.camera import sequences
+from bench.camera.decoders import plain_zxing, previous_cascade
 from drivers.camera import cascade
 from drivers.camera.decoder import FrameDecoder, decode_frame
 
-REAL_ROOT = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "qr-real" / "zxing-blackbox"
+REAL_ROOT = Path(__file__).resolve().parents[3] / "shared" / "testdata" / "qr-real" / "zxing-blackbox"
 ROTATIONS = (None, cv2.ROTATE_90_CLOCKWISE, cv2.ROTATE_180, cv2.ROTATE_90_COUNTERCLOCKWISE)
 SIZES = {"as taken": None, "1280 px": 1280, "4000 px": 4000}
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sync.central.store import Tx
+from sync.central.storage.store import Tx
 
 OUTCOMES = ("PASS", "STOP", "SEE_STAFF")
 MAX_HOURLY_DAYS = 14  # an hourly chart over a longer range would have more bars than pixels

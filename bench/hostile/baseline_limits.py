@@ -1,4 +1,7 @@
-"""A request size limit for the central service, enforced before any body reaches a handler.
+"""The baseline of `python -m bench hostile`: the central's first request size limit (before the front door,
+sync/central/door/guard.py), kept here to be measured beside it; not part of the service.
+
+A request size limit for the central service, enforced before any body reaches a handler.
 
 Why: a kiosk or an attacker must not be able to make the service buffer an unbounded body. The declared
 Content-Length is checked first; a body without one (chunked) is read up to the limit before the app sees it,
@@ -6,7 +9,9 @@ then replayed to it, so the app never handles a partial body. Runs on the ASGI e
 """
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from sync.central.door.guard import replaying
 
 
 class BodySizeLimit:
@@ -36,17 +41,7 @@ class BodySizeLimit:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        body = b"".join(chunks)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(b"".join(chunks), receive), send)
 
 
 async def _too_large(send: Send) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sync.central.registry import utc_text
-from sync.central.store import Tx
+from sync.central.storage.registry import utc_text
+from sync.central.storage.store import Tx
 
 MAX_DETAIL = 500
 PAGE = 200

@@ -88,7 +88,33 @@ _V3 = [
         SELECT day, site, outcome, verdict, SUM(n) FROM check_counts GROUP BY day, site, outcome, verdict""",
 ]
 
-MIGRATIONS: tuple[list[str], ...] = (_V1, _V2, _V3)
+
+
+class AddColumn:
+    """`ALTER TABLE … ADD COLUMN` that is a no-op when the column exists (SQLite has no `IF NOT EXISTS` for
+    columns), so a test or an operator re-running the later steps cannot trip over it."""
+
+    def __init__(self, table: str, column: str, sql_type: str) -> None:
+        self.table, self.column, self.sql_type = table, column, sql_type
+
+    def __call__(self, tx: Any) -> None:
+        if tx.postgres:
+            tx.execute(f"ALTER TABLE {self.table} ADD COLUMN IF NOT EXISTS {self.column} {self.sql_type}")
+            return
+        names = [row[1] for row in tx.execute(f"PRAGMA table_info({self.table})").fetchall()]
+        if self.column not in names:
+            tx.execute(f"ALTER TABLE {self.table} ADD COLUMN {self.column} {self.sql_type}")
+
+    def __contains__(self, text: str) -> bool:  # steps are searched like SQL text (tests look for a table)
+        return text in f"{self.table} {self.column}"
+
+
+# The central remembers that a device signs its events (issue 15): the lowest sequence number of a correctly
+# signed event it has received from the device. From there on an unsigned event of that device is a stripped
+# signature, quarantined like a bad one (sync/central/events/ingest.py).
+_V4: list = [AddColumn("devices", "signs_since", "BIGINT")]
+
+MIGRATIONS: tuple[list, ...] = (_V1, _V2, _V3, _V4)
 
 
 def migrate_store(tx: Any) -> int:
@@ -102,6 +128,9 @@ def migrate_store(tx: Any) -> int:
              "serial": "BIGSERIAL" if tx.postgres else "INTEGER"}
     for version in range(found, len(MIGRATIONS)):
         for statement in MIGRATIONS[version]:
-            tx.execute(statement.format(**words))
+            if callable(statement):
+                statement(tx)
+            else:
+                tx.execute(statement.format(**words))
         tx.execute("INSERT INTO schema_version (version) VALUES (?)", (version + 1,))
     return found

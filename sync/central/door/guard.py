@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync import auth
 from sync.answers import HEADER_ANSWER_SIGNATURE, sign_answer
-from sync.central import registry
-from sync.central.store import Store
+from sync.central.storage import registry
+from sync.central.storage.store import Store
 
 KIB, MIB = 1024, 1024 * 1024
 DEFAULT_CAP = 64 * KIB  # any route not listed below (its handler authenticates itself)
@@ -67,9 +67,11 @@ def route_for(method: str, path: str) -> Route:
 
 
 class Refusal(Exception):
-    def __init__(self, status: int, error: str, detail: str, headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
+    def __init__(self, status: int, error: str, detail: str, headers: tuple[tuple[bytes, bytes], ...] = (),
+                 drain: bool = False) -> None:
         super().__init__(detail)
         self.status, self.error, self.detail, self.headers = status, error, detail, headers
+        self.drain = drain  # read (and drop) the body, up to the cap, before answering: see _device_known
 
 
 def error_body(error: str, detail: str) -> bytes:
@@ -138,20 +140,16 @@ class RequestGuard:
                               ((b"www-authenticate", b"Bearer"),))
             body = await self._read_body(receive, cap)
         except Refusal as refusal:
+            if refusal.drain:
+                try:
+                    await self._read_body(receive, cap)
+                except Refusal:
+                    pass  # over the cap or too slow: answer anyway
             await send_refusal(send, refusal)
             return
         if body is None:
             return  # the client went away
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(body, receive), send)
 
     async def _read_body(self, receive: Receive, cap: int) -> bytes | None:
         loop = asyncio.get_running_loop()
@@ -182,16 +180,19 @@ class RequestGuard:
         if not (DEVICE.fullmatch(device_id) and STAMP.fullmatch(stamp) and NONCE.fullmatch(nonce)
                 and 0 < len(signature) <= 128):
             raise Refusal(401, "unauthenticated", "device signature headers required")
-        server_now = int(self.clock())
-        if abs(server_now - int(stamp)) > auth.MAX_SKEW_SECONDS:
-            raise Refusal(401, "clock_skew", "clock skew",
-                          ((auth.HEADER_SERVER_TIME.lower().encode(), str(server_now).encode()),))
 
         def enrolled() -> bool:
             with self.store.tx() as tx:
                 return registry.device_public_key(tx, device_id) is not None
         if not await run_in_threadpool(enrolled):
             raise Refusal(401, "unauthenticated", "signature invalid, device unknown or request replayed")
+        server_now = int(self.clock())
+        if abs(server_now - int(stamp)) > auth.MAX_SKEW_SECONDS:
+            # An enrolled kiosk whose clock is off must read this answer to learn the time; answering before its
+            # upload was read would close the connection on unread bytes (a TCP reset that loses the answer).
+            # The body is drained within the route's cap and deadline, no more than a request in time may send.
+            raise Refusal(401, "clock_skew", "clock skew",
+                          ((auth.HEADER_SERVER_TIME.lower().encode(), str(server_now).encode()),), drain=True)
 
     async def _bearer_ok(self, headers: dict[bytes, bytes]) -> bool:
         header = headers.get(b"authorization", b"").decode("latin-1")
@@ -231,3 +232,18 @@ class _SigningSender:
         headers = [*self._start.get("headers", []), (HEADER_ANSWER_SIGNATURE.lower().encode(), signature.encode())]
         await self._send({**self._start, "headers": headers})
         await self._send({"type": "http.response.body", "body": body})
+
+
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that gives the app the whole body, already read, once, then whatever the client sends next
+    (a disconnect): the app never handles a partial body."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay

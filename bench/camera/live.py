@@ -8,7 +8,7 @@ stand-in (`V4L2StandIn`): JPEG buffers in memory (as the driver's mmap'd buffers
 CameraSource does with CAP_PROP_CONVERT_RGB=0, and the decoder decodes it (gray while idle) and skips still
 scenes; "previous" decodes every retrieved buffer to BGR (what OpenCV's V4L2 backend does with CONVERT_RGB on)
 and looks at every frame handed over, with the cascade and multi-frame reader as they were before the soft
-symbol reader (bench.camera_real.previous_frame_decoder). The frames carry fresh sensor
+symbol reader (bench.camera.real.previous_frame_decoder). The frames carry fresh sensor
 noise each (a real sensor never repeats a frame) and are JPEG quality 85.
 Scenes: `still` (an empty counter: one code-free scene, noise only) and `busy` (a different code-free scene
 every frame: nothing is ever still; the worst case). The MJPEG video file and JPEG folder sources are measured
@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 
 from bench.camera_corpus import corpus
-from bench.camera_real import previous_frame_decoder
+from bench.camera.real import previous_frame_decoder
 from drivers.camera.capture import CameraCapture
 from drivers.camera.decoder import FrameDecoder, decode_frame
 from drivers.camera.events import CameraUnavailable, CodeSeen

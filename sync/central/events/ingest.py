@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sync import chain
-from sync.central.checkstats import count_in
-from sync.central.store import Tx
+from sync.central.events.checkstats import count_in
+from sync.central.storage.store import Tx
 
 STORED_FIELDS = (*chain.EVENT_FIELDS, "hash")
 _INSERT_COLS = (*STORED_FIELDS, "day", "site", "received_at", "via")
@@ -67,20 +67,7 @@ def ingest(tx: Tx, device_id: str, events: list[dict[str, Any]], now_text: str, 
     flags = [(device_id, s, "conflict", "a different event under a stored (device, seq)", now_text)
              for s in result.conflicts]
     hashes = {**known, **{e["seq"]: e["hash"] for e in fresh}}
-    public_key = _device_key(tx, device_id)
-    for event in fresh:
-        kind = _chain_fault(event, hashes.get(event["seq"] - 1))
-        if kind:
-            result.chain_breaks.append(event["seq"])
-            flags.append((device_id, event["seq"], kind, "", now_text))
-        if kind == "hash" or (event.get("sig") and not chain.event_signature_valid(public_key, event)):
-            result.quarantined.append(event["seq"])  # tampered: flagged, never stored, never acknowledged
-            if kind != "hash":
-                flags.append((device_id, event["seq"], "signature", "does not verify with the device key",
-                              now_text))
-    if result.quarantined:
-        bad = set(result.quarantined)
-        fresh = [e for e in fresh if e["seq"] not in bad]
+    fresh = _keep_untampered(tx, device_id, fresh, hashes, now_text, result, flags)
     for event in fresh:  # a stored event whose predecessor arrives only now (out-of-order batches, bundles)
         after = event["seq"] + 1
         if after in known_prev and known_prev[after] != event["hash"]:
@@ -102,8 +89,41 @@ def ingest(tx: Tx, device_id: str, events: list[dict[str, Any]], now_text: str, 
     return result
 
 
+def _keep_untampered(tx: Tx, device_id: str, fresh: list[dict[str, Any]], hashes: dict[int, str], now_text: str,
+                     result: IngestResult, flags: list[tuple]) -> list[dict[str, Any]]:
+    """Flag chain faults and drop (quarantine) the tampered events of `fresh`: a wrong hash, a signature that does
+    not verify with the device key, or no signature at or after the first signed event the central holds of this
+    device (`devices.signs_since`: a device that signs never stops, so a missing `sig` there was stripped).
+    Moves `signs_since` down to the lowest correctly signed event of the batch."""
+    public_key = _device_key(tx, device_id)
+    row = tx.execute("SELECT signs_since FROM devices WHERE device_id = ?", (device_id,)).fetchone()
+    signs_since = row[0] if row and row[0] is not None else None
+    valid = {e["seq"] for e in fresh
+             if e.get("sig") and public_key is not None and chain.event_signature_valid(public_key, e)}
+    if valid and (signs_since is None or min(valid) < signs_since):
+        signs_since = min(valid)
+        tx.execute("UPDATE devices SET signs_since = ? WHERE device_id = ?", (signs_since, device_id))
+    for event in fresh:
+        seq = event["seq"]
+        kind = _chain_fault(event, hashes.get(seq - 1))
+        if kind:
+            result.chain_breaks.append(seq)
+            flags.append((device_id, seq, kind, "", now_text))
+        if kind == "hash":
+            result.quarantined.append(seq)  # tampered: flagged, never stored, never acknowledged
+        elif event.get("sig") and seq not in valid:
+            result.quarantined.append(seq)
+            flags.append((device_id, seq, "signature", "does not verify with the device key", now_text))
+        elif not event.get("sig") and signs_since is not None and seq >= signs_since:
+            result.quarantined.append(seq)
+            flags.append((device_id, seq, "signature", f"unsigned, but the device signs since seq {signs_since}",
+                          now_text))
+    bad = set(result.quarantined)
+    return [e for e in fresh if e["seq"] not in bad]
+
+
 def _device_key(tx: Tx, device_id: str):
-    from sync.central import registry
+    from sync.central.storage import registry
     from sync.devicekey import load_public_key_b64
     key_text = registry.device_public_key(tx, device_id)
     return load_public_key_b64(key_text) if key_text else None
