@@ -33,6 +33,7 @@ class RelayEmulator(OnTheCable):
         self._state = {ch: False for ch in range(1, channels + 1)}
         self._decoder = LcusDecoder()
         self._changed = threading.Condition()
+        self._powered = True  # unplugged, the board switches nothing, even a frame already on its way
         self.on_switch = None  # optional callable(Switch), called on the link's thread (the CLI prints them)
         self._link = Link(self._on_bytes, name="relay-emulator")
 
@@ -40,7 +41,9 @@ class RelayEmulator(OnTheCable):
         at = time.perf_counter()
         for item in self._decoder.feed(data):
             with self._changed:
-                if isinstance(item, RelayCommand) and item.channel in self._state:
+                if not self._powered:
+                    switch = None  # the frame reached a board without power (unplugged meanwhile)
+                elif isinstance(item, RelayCommand) and item.channel in self._state:
                     self._state[item.channel] = item.on
                     switch = Switch(item.channel, item.on, at)
                     self.switches.append(switch)
@@ -78,9 +81,16 @@ class RelayEmulator(OnTheCable):
             return self._changed.wait_for(lambda: self._state[channel] == on, timeout)
 
     def unplug(self) -> None:
-        """The board loses power with the cable: its relays fall off."""
+        """The board loses power with the cable: its relays fall off, and a frame that was already on its way
+        (read by the link's thread before the cable went) switches nothing."""
         with self._changed:
+            self._powered = False
             for ch in self._state:
                 self._state[ch] = False
             self._changed.notify_all()
         self._link.unplug()
+
+    def replug(self) -> str:
+        with self._changed:
+            self._powered = True
+        return self._link.replug()
