@@ -21,17 +21,13 @@ MAX_SMALL_FILE_BYTES = 1024 * 1024  # keys, policies
 def read_input(path: str | Path, max_bytes: int = MAX_TRUST_FILE_BYTES) -> bytes:
     """A file named on the command line, read through a cap (never more than max_bytes + 1 bytes, so
     /dev/zero or a pipe cannot grow the process); a UsageError when it is unreadable or larger."""
-    chunks, total = [], 0
+    from drivers.camera.imagecaps import ImageRefused, read_capped
     try:
-        with open(path, "rb") as fh:
-            while chunk := fh.read(min(1 << 20, max_bytes + 1 - total)):
-                chunks.append(chunk)
-                total += len(chunk)
-                if total > max_bytes:
-                    raise UsageError(f"{path} is larger than {max_bytes} bytes: refused")
+        return read_capped(path, max_bytes)
+    except ImageRefused:
+        raise UsageError(f"{path} is larger than {max_bytes} bytes: refused") from None
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return b"".join(chunks)
 
 
 def data_dir(args: argparse.Namespace) -> DataDir:

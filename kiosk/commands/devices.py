@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 import threading
 
@@ -186,23 +185,12 @@ def emulate_scanner(args: argparse.Namespace) -> int:
         path = emulator.serve_socket(port=args.socket) if args.socket is not None else emulator.open_pty(args.link)
     except OSError as exc:
         raise UsageError(f"cannot open the emulated port: {exc}") from None
-    done = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: done.set())
-    print(path, flush=True)
-
-    def type_stdin() -> None:
+    def type_stdin(emulator, done) -> None:  # each line typed is scanned; serving goes on after EOF
         for line in sys.stdin:
             if line.strip():
                 emulator.scan(line.rstrip("\r\n"))
 
-    threading.Thread(target=type_stdin, daemon=True).start()
-    try:
-        while not done.wait(0.5):
-            pass
-    finally:
-        emulator.close()
-    return 0
+    return serve_emulator(emulator, path, type_stdin)
 
 
 def list_ports(args: argparse.Namespace) -> int:
